@@ -1,0 +1,325 @@
+// Reads and validates the TOML config file into Config; all checks happen here, once, at start-up.
+// Not the meaning of the values: the engine, server and store own what they do with them.
+#include "app/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+// pkg-config normally passes this; without it toml++ would compile its parser inline here
+// and clash with the shared library we link.
+#ifndef TOML_HEADER_ONLY
+#define TOML_HEADER_ONLY 0
+#endif
+#include <toml++/toml.h>
+
+namespace gridcare::app {
+namespace {
+
+using engine::InvalidArgument;
+using engine::Result;
+using engine::SlaDuration;
+using engine::Status;
+
+constexpr std::string_view kSlaKeys = "response, escalated_response, resolve, follow_up, warn_at";
+
+// One reader per file so that every message carries the file name without threading it
+// through each call.
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  Status Error(const toml::node& node, std::string_view key, std::string_view why) const {
+    return InvalidArgument(Where(node.source()) + ": " + std::string(key) + " = " +
+                           ValueText(node) + ": " + std::string(why));
+  }
+  Status UnknownKey(const toml::key& key, std::string_view table, std::string_view expected) const {
+    std::string m = Where(key.source()) + ": unknown key \"";
+    m.append(table);
+    if (!table.empty()) m += ".";
+    m.append(key.str());
+    m += "\" (expected ";
+    m.append(expected);
+    m += ")";
+    return InvalidArgument(std::move(m));
+  }
+  Status NotATable(const toml::node& node, std::string_view key) const {
+    return InvalidArgument(Where(node.source()) + ": " + std::string(key) + " must be a table [" +
+                           std::string(key) + "]");
+  }
+
+  Result<std::string> String(const toml::node& node, std::string_view key) const {
+    if (const auto* s = node.as_string()) return s->get();
+    return Error(node, key, "must be a string");
+  }
+
+  Result<std::int64_t> Integer(const toml::node& node, std::string_view key, std::int64_t min,
+                               std::int64_t max) const {
+    const auto* i = node.as_integer();
+    if (i == nullptr) return Error(node, key, "must be a whole number");
+    if (i->get() < min || i->get() > max) {
+      return Error(node, key,
+                   "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    return i->get();
+  }
+
+  Result<SlaDuration> Duration(const toml::node& node, std::string_view key) const {
+    const auto* s = node.as_string();
+    if (s == nullptr) return Error(node, key, "must be a string such as \"48h\" or \"15wd\"");
+    auto d = engine::ParseSlaDuration(s->get());
+    if (!d.ok()) return Error(node, key, d.status().message());
+    return *d;
+  }
+
+  // Timeouts and token lifetimes run on the wall clock; working days make no sense there.
+  Result<engine::Millis> NaturalDuration(const toml::node& node, std::string_view key) const {
+    GC_ASSIGN_OR_RETURN(const SlaDuration d, Duration(node, key));
+    if (d.unit != SlaDuration::Unit::kMillis) {
+      return Error(node, key, "working days are not allowed here; use s, m, h or d");
+    }
+    return engine::Millis(d.amount);
+  }
+
+  Result<double> Fraction(const toml::node& node, std::string_view key) const {
+    const std::optional<double> v = node.is_number() ? node.value<double>() : std::nullopt;
+    if (!v) return Error(node, key, "must be a number between 0 and 1, e.g. 0.75");
+    if (!(*v > 0.0 && *v < 1.0)) {
+      return Error(node, key, "must be greater than 0 and less than 1, e.g. 0.75");
+    }
+    return *v;
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string Where(const toml::source_region& src) const {
+    return path_ + ":" + std::to_string(src.begin.line);
+  }
+  // As the administrator wrote it, near enough: toml++ would print strings in single quotes.
+  static std::string ValueText(const toml::node& node) {
+    if (const auto* s = node.as_string()) return "\"" + s->get() + "\"";
+    std::ostringstream os;
+    node.visit([&](const auto& v) { os << v; });
+    return os.str();
+  }
+
+  std::string path_;
+};
+
+// Reads the SLA keys of one table ([sla] itself, or an override) into `out`.
+// `subtables` handles keys that are not SLA keys; it returns false for unknown ones.
+Status ReadSlaKeys(
+    const Reader& r, const toml::table& table, const std::string& name, engine::SlaOverride& out,
+    const std::function<Result<bool>(const toml::key&, const toml::node&)>& subtables) {
+  for (const auto& [key, node] : table) {
+    const std::string_view k = key.str();
+    const std::string full = name + "." + std::string(k);
+    if (k == "response") {
+      GC_ASSIGN_OR_RETURN(out.response, r.Duration(node, full));
+    } else if (k == "escalated_response") {
+      GC_ASSIGN_OR_RETURN(out.escalated_response, r.Duration(node, full));
+    } else if (k == "resolve") {
+      GC_ASSIGN_OR_RETURN(out.resolve, r.Duration(node, full));
+    } else if (k == "follow_up") {
+      GC_ASSIGN_OR_RETURN(out.follow_up, r.Duration(node, full));
+    } else if (k == "warn_at") {
+      GC_ASSIGN_OR_RETURN(out.warn_at, r.Fraction(node, full));
+    } else {
+      bool handled = false;
+      if (subtables) {
+        GC_ASSIGN_OR_RETURN(handled, subtables(key, node));
+      }
+      if (!handled) {
+        return r.UnknownKey(key, name,
+                            subtables ? std::string(kSlaKeys) + ", or tables category, priority"
+                                      : std::string(kSlaKeys));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+template <typename E>
+std::string AllNames() {
+  std::string out;
+  for (const E v : engine::AllValues<E>()) {
+    if (!out.empty()) out += ", ";
+    out.append(engine::Name(v));
+  }
+  return out;
+}
+
+// [sla.category.X] / [sla.priority.X]: X must be a contract enum name.
+template <typename E>
+Status ReadOverrides(const Reader& r, const toml::node& node, const std::string& name,
+                     std::map<E, engine::SlaOverride>& out) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, name);
+  for (const auto& [key, child] : *table) {
+    const auto value = engine::ParseEnum<E>(key.str());
+    if (!value) return r.UnknownKey(key, name, AllNames<E>());
+    const std::string full = name + "." + std::string(key.str());
+    const toml::table* sub = child.as_table();
+    if (sub == nullptr) return r.NotATable(child, full);
+    engine::SlaOverride o;
+    GC_RETURN_IF_ERROR(ReadSlaKeys(r, *sub, full, o, nullptr));
+    out[*value] = o;
+  }
+  return Status::Ok();
+}
+
+Status ReadSla(const Reader& r, const toml::node& node, Config& config) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, "sla");
+  engine::SlaOverride base;
+  GC_RETURN_IF_ERROR(ReadSlaKeys(
+      r, *table, "sla", base, [&](const toml::key& key, const toml::node& child) -> Result<bool> {
+        if (key.str() == "category") {
+          GC_RETURN_IF_ERROR(ReadOverrides(r, child, "sla.category", config.sla_by_category));
+          return true;
+        }
+        if (key.str() == "priority") {
+          GC_RETURN_IF_ERROR(ReadOverrides(r, child, "sla.priority", config.sla_by_priority));
+          return true;
+        }
+        return false;
+      }));
+  if (base.response) config.sla.response = *base.response;
+  if (base.escalated_response) config.sla.escalated_response = *base.escalated_response;
+  if (base.resolve) config.sla.resolve = *base.resolve;
+  if (base.follow_up) config.sla.follow_up = *base.follow_up;
+  if (base.warn_at) config.sla.warn_at = *base.warn_at;
+  return Status::Ok();
+}
+
+Status ReadCalendar(const Reader& r, const toml::node& node, Config& config) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, "calendar");
+  for (const auto& [key, child] : *table) {
+    if (key.str() != "file") return r.UnknownKey(key, "calendar", "file");
+    GC_ASSIGN_OR_RETURN(std::string file, r.String(child, "calendar.file"));
+    if (file.empty()) return r.Error(child, "calendar.file", "must not be empty");
+    std::filesystem::path p(file);
+    if (p.is_relative()) p = std::filesystem::path(r.path()).parent_path() / p;
+    config.calendar_file = p.string();
+  }
+  return Status::Ok();
+}
+
+Status ReadCases(const Reader& r, const toml::node& node, Config& config) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, "cases");
+  for (const auto& [key, child] : *table) {
+    if (key.str() != "number_prefix") return r.UnknownKey(key, "cases", "number_prefix");
+    GC_ASSIGN_OR_RETURN(std::string prefix, r.String(child, "cases.number_prefix"));
+    bool ok = !prefix.empty() && prefix.size() <= 8;
+    for (const char c : prefix) ok = ok && c >= 'A' && c <= 'Z';
+    if (!ok) return r.Error(child, "cases.number_prefix", "must be 1 to 8 letters A-Z");
+    config.case_number_prefix = prefix;
+  }
+  return Status::Ok();
+}
+
+bool ValidListen(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view host = listen.substr(0, colon);
+  const std::string_view port = listen.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return false;  // a bare IPv6 address is ambiguous with the port
+  }
+  for (const char c : host) {
+    if (c == ' ' || c == '\t' || c == '/' || c == '[' || c == ']') return false;
+  }
+  if (port.empty() || port.size() > 5) return false;
+  int n = 0;
+  for (const char c : port) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  return n >= 1 && n <= 65535;
+}
+
+Status ReadServer(const Reader& r, const toml::node& node, ServerConfig& server) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, "server");
+  constexpr std::string_view kKeys =
+      "listen, max_body_bytes, max_header_bytes, read_timeout, idle_timeout, max_connections, "
+      "session_ttl";
+  for (const auto& [key, child] : *table) {
+    const std::string_view k = key.str();
+    const std::string full = "server." + std::string(k);
+    if (k == "listen") {
+      GC_ASSIGN_OR_RETURN(std::string listen, r.String(child, full));
+      if (!ValidListen(listen)) {
+        return r.Error(child, full, "must be HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"");
+      }
+      server.listen = listen;
+    } else if (k == "max_body_bytes") {
+      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, std::int64_t{1} << 30));
+      server.max_body_bytes = static_cast<std::size_t>(v);
+    } else if (k == "max_header_bytes") {
+      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, std::int64_t{1} << 20));
+      server.max_header_bytes = static_cast<std::size_t>(v);
+    } else if (k == "max_connections") {
+      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 1000000));
+      server.max_connections = static_cast<int>(v);
+    } else if (k == "read_timeout") {
+      GC_ASSIGN_OR_RETURN(server.read_timeout, r.NaturalDuration(child, full));
+    } else if (k == "idle_timeout") {
+      GC_ASSIGN_OR_RETURN(server.idle_timeout, r.NaturalDuration(child, full));
+    } else if (k == "session_ttl") {
+      GC_ASSIGN_OR_RETURN(server.session_ttl, r.NaturalDuration(child, full));
+    } else {
+      return r.UnknownKey(key, "server", kKeys);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Config DefaultConfig() { return Config{}; }
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot open config file " + path);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return InvalidArgument("cannot read config file " + path);
+
+  toml::table root;
+  try {
+    root = toml::parse(content.str(), path);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument(path + ":" + std::to_string(e.source().begin.line) +
+                           ": not valid TOML: " + std::string(e.description()));
+  }
+
+  const Reader r(path);
+  Config config = DefaultConfig();
+  for (const auto& [key, node] : root) {
+    const std::string_view k = key.str();
+    if (k == "sla") {
+      GC_RETURN_IF_ERROR(ReadSla(r, node, config));
+    } else if (k == "calendar") {
+      GC_RETURN_IF_ERROR(ReadCalendar(r, node, config));
+    } else if (k == "cases") {
+      GC_RETURN_IF_ERROR(ReadCases(r, node, config));
+    } else if (k == "server") {
+      GC_RETURN_IF_ERROR(ReadServer(r, node, config.server));
+    } else {
+      return r.UnknownKey(key, "", "tables sla, calendar, cases, server");
+    }
+  }
+  return config;
+}
+
+}  // namespace gridcare::app

@@ -1,0 +1,50 @@
+// The server's configuration file (TOML, api.md §1): SLA policy, calendar, case numbers, limits.
+// Not the command line (main.cpp) nor the calendar data (calendar_file.h).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+
+#include "app/calendar_file.h"
+#include "engine/enums.h"
+#include "engine/sla_policy.h"
+#include "engine/status.h"
+#include "engine/time.h"
+
+namespace gridcare::app {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; "[::1]:8080" for IPv6
+  std::size_t max_body_bytes = 1048576;
+  std::size_t max_header_bytes = 16384;
+  engine::Millis read_timeout = std::chrono::seconds(30);
+  engine::Millis idle_timeout = std::chrono::seconds(60);
+  int max_connections = 1024;
+  engine::Millis session_ttl = std::chrono::hours(12);
+};
+
+struct Config {
+  // [sla] with the built-in defaults for keys the file leaves out.
+  engine::SlaWindows sla;
+  std::map<engine::Priority, engine::SlaOverride> sla_by_priority;  // [sla.priority.X]
+  std::map<engine::Category, engine::SlaOverride> sla_by_category;  // [sla.category.X]
+  // [calendar] file; a relative path in the file is resolved against the config file's
+  // directory, so a service does not depend on its working directory.
+  std::string calendar_file = DefaultCalendarPath();
+  std::string case_number_prefix = "NA";  // [cases] number_prefix, 1–8 letters A–Z
+  ServerConfig server;                    // [server]
+
+  engine::SlaPolicy MakeSlaPolicy() const {
+    return engine::SlaPolicy(sla, sla_by_priority, sla_by_category);
+  }
+};
+
+// Every value has a default; the file only says what differs. Unknown tables and keys are
+// errors (a misspelt SLA key must not silently leave the default in force), and every bad
+// value is reported with its file, line, key and value.
+engine::Result<Config> LoadConfig(const std::string& path);
+Config DefaultConfig();
+
+}  // namespace gridcare::app

@@ -1,0 +1,30 @@
+// `gridcare import orgs|users`: validate a whole CSV file, then write it in one transaction.
+// Not the CSV grammar (csv.h) and not the command line (main.cpp, admin_commands.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+#include "engine/store.h"
+
+namespace gridcare::app {
+
+struct ImportReport {
+  int created = 0;
+  int updated = 0;
+  int unchanged = 0;  // same id and identical fields (orgs only; users always re-hash)
+  // One "line N: reason" per bad row; when any is present nothing was written.
+  std::vector<std::string> errors;
+};
+
+// orgs.csv: `id,name,level,parent_id`. Rows are merged with the units already stored
+// (same id → update) and the merged tree must be valid as a whole. Idempotent.
+engine::Status ImportOrgs(engine::Store& store, const std::string& csv_path, ImportReport* report);
+
+// users.csv: `username,display_name,role,org_id,password`. Users are matched by
+// username (same username → update, including a new password). The org units must
+// already be imported. Passwords are hashed with argon2id before the transaction opens.
+engine::Status ImportUsers(engine::Store& store, const std::string& csv_path, ImportReport* report);
+
+}  // namespace gridcare::app

@@ -1,0 +1,86 @@
+// The `gridcare` executable: parses the command line and hands off to one command.
+// Not the commands themselves: they live in app/*_command*.cpp and return exit codes.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "app/admin_commands.h"
+#include "app/demo_command.h"
+#include "app/serve_command.h"
+
+namespace {
+
+using gridcare::app::kExitError;
+
+int Run(int argc, char** argv) {
+  CLI::App app{"gridcare: case workflow for grid-based family service requests"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Print help for every subcommand");
+
+  std::string db;
+  std::string csv;
+  std::string to;
+  std::string listen = "127.0.0.1:8080";
+  std::string config;
+  bool demo = false;
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server");
+  serve->add_option("--db", db, "SQLite database file (created when missing)")->required();
+  serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--config", config, "TOML configuration file");
+  serve->add_flag("--demo", demo, "Seed demo units, users and cases first");
+
+  auto* import = app.add_subcommand("import", "Load organisation units or users from CSV");
+  import->require_subcommand(1);
+  auto* orgs = import->add_subcommand("orgs", "Load units (id,name,level,parent_id)");
+  orgs->add_option("file", csv, "orgs.csv")->required();
+  orgs->add_option("--db", db, "SQLite database file")->required();
+  auto* users =
+      import->add_subcommand("users", "Load users (username,display_name,role,org_id,password)");
+  users->add_option("file", csv, "users.csv")->required();
+  users->add_option("--db", db, "SQLite database file")->required();
+
+  auto* audit = app.add_subcommand("audit", "Check the audit trail");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand(
+      "verify", "Check every case's hash chain and row; exit 1 when tampering is found");
+  verify->add_option("--db", db, "SQLite database file")->required();
+
+  auto* backup = app.add_subcommand("backup", "Consistent online backup, safe while serving");
+  backup->add_option("--db", db, "SQLite database file")->required();
+  backup->add_option("--to", to, "Backup file to write")->required();
+
+  auto* demo_cmd = app.add_subcommand("demo", "Fill a database with demo data");
+  demo_cmd->add_option("--db", db, "SQLite database file")->required();
+  demo_cmd->add_option("--config", config, "TOML configuration file");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // app.exit prints help (exit 0) or the usage error; every usage error is exit 2.
+    return app.exit(e) == 0 ? gridcare::app::kExitOk : kExitError;
+  }
+
+  if (serve->parsed()) return gridcare::app::RunServe({db, listen, config, demo});
+  if (orgs->parsed()) return gridcare::app::RunImport(gridcare::app::ImportKind::kOrgs, csv, db);
+  if (users->parsed()) return gridcare::app::RunImport(gridcare::app::ImportKind::kUsers, csv, db);
+  if (verify->parsed()) return gridcare::app::RunAuditVerify(db);
+  if (backup->parsed()) return gridcare::app::RunBackup(db, to);
+  if (demo_cmd->parsed()) return gridcare::app::RunDemo(db, config);
+  std::cerr << app.help();
+  return kExitError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Commands return errors as values; this only keeps a stray exception (e.g. bad_alloc)
+  // from ending the process without a word.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "gridcare: " << e.what() << "\n";
+    return kExitError;
+  }
+}

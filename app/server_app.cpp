@@ -1,0 +1,57 @@
+// ServerApp: the wiring of runtime → API → HTTP server, and its orderly shutdown.
+#include "app/server_app.h"
+
+#include <spdlog/spdlog.h>
+
+namespace gridcare::app {
+
+engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptions& options,
+                                                            std::unique_ptr<engine::Clock> clock) {
+  std::unique_ptr<ServerApp> app(new ServerApp());
+  GC_ASSIGN_OR_RETURN(app->runtime_, OpenRuntime(options.db_path, options.config_path,
+                                                 std::move(clock)));
+  Runtime& rt = *app->runtime_;
+  const ServerConfig& sc = rt.config.server;
+  handlers::HttpServerOptions http;
+  GC_RETURN_IF_ERROR(handlers::ParseListen(options.listen.empty() ? sc.listen : options.listen,
+                                           &http.host, &http.port));
+  http.max_body_bytes = sc.max_body_bytes;
+  http.max_header_bytes = sc.max_header_bytes;
+  http.read_timeout = sc.read_timeout;
+  http.idle_timeout = sc.idle_timeout;
+  http.max_connections = sc.max_connections;
+
+  app->auth_ = std::make_unique<handlers::Authenticator>(*rt.store, *rt.clock, sc.session_ttl);
+  engine::CaseService* cases = rt.cases.get();
+  app->hub_ = std::make_unique<handlers::EventHub>([cases] { return cases->tree(); });
+  handlers::EventHub* hub = app->hub_.get();
+  rt.cases->SetChangeListener(
+      [hub](const engine::Case& c, const std::vector<engine::CaseEvent>& events) {
+        hub->Publish(c, events);
+      });
+  app->metrics_ = std::make_unique<handlers::Metrics>();
+  engine::Store* store = rt.store.get();
+  app->api_ = std::make_unique<handlers::Api>(handlers::ApiDeps{
+      *rt.cases, *app->auth_, *app->hub_, *app->metrics_,
+      [store] { return handlers::FormatWriteStats(store->write_stats()); }});
+  handlers::Api* api = app->api_.get();
+  app->http_ = std::make_unique<handlers::HttpServer>(
+      http, [api](const handlers::HttpRequest& r) { return api->Handle(r); });
+  GC_RETURN_IF_ERROR(app->http_->Start());
+  app->serve_thread_ = std::thread([srv = app->http_.get()] { srv->Run(); });
+  spdlog::info("serving http://{}:{}/ on {}", http.host, app->http_->port(), options.db_path);
+  return app;
+}
+
+void ServerApp::Shutdown() {
+  if (!http_) return;
+  hub_->CloseAll();
+  http_->Shutdown();
+  if (serve_thread_.joinable()) serve_thread_.join();
+  http_.reset();
+  runtime_->cases->SetChangeListener(nullptr);
+}
+
+ServerApp::~ServerApp() { Shutdown(); }
+
+}  // namespace gridcare::app

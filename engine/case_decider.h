@@ -1,0 +1,50 @@
+// The pure heart of the engine: given a case, a command, who asks and when, decide the
+// new case and the audit events — or the error, with a code and a message. No I/O.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/case.h"
+#include "engine/org_tree.h"
+#include "engine/sla_policy.h"
+#include "engine/status.h"
+#include "engine/work_calendar.h"
+
+namespace gridcare::engine {
+
+// The rules a decision is made under, loaded once and shared read-only.
+struct RuleBook {
+  const OrgTree& tree;
+  const SlaPolicy& sla;
+  const WorkCalendar& calendar;
+};
+
+struct Decision {
+  Case after;
+  std::vector<CaseEvent> events;  // seq assigned; hashes are storage's job
+  // Things an operator must see, e.g. a working-day deadline counted in natural days
+  // because the calendar does not cover its year yet.
+  std::vector<std::string> warnings;
+};
+
+// "NA-2026-000123": prefix, the year (China time) of creation and a per-year serial.
+std::string FormatCaseNumber(const std::string& prefix, int year, int serial);
+// The year, in China time, of `t` — the year a case number counts in.
+int ChinaYear(TimePoint t);
+
+// Validates a new report and builds the case in REPORTED, assigned to its grid's village,
+// with its response clock running. `id` and `number` come from the store.
+Result<Decision> DecideCreate(const NewCase& request, const Actor& actor, TimePoint now,
+                              CaseId id, const std::string& number, const RuleBook& rules);
+
+// Applies one command to `before`. Checks, in order: the actor can read the case
+// (else NOT_FOUND), the expected version (ABORTED), that the command applies in this state
+// (FAILED_PRECONDITION), that this actor may do it (PERMISSION_DENIED), then its arguments.
+Result<Decision> DecideCommand(const Case& before, const CommandRequest& request,
+                               const Actor& actor, TimePoint now, const RuleBook& rules);
+
+// The command a due deadline fires, for the scheduler.
+Command CommandForDeadline(DeadlineKind kind);
+
+}  // namespace gridcare::engine

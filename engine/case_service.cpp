@@ -1,0 +1,165 @@
+// CaseService: reads the clock once per command, runs the decider inside the store's write
+// transaction (so the decision is made on the committed row), and logs reads.
+#include "engine/case_service.h"
+
+#include "engine/scope.h"
+
+namespace gridcare::engine {
+
+CaseService::CaseService(Store& store, const Clock& clock, std::shared_ptr<const OrgTree> tree,
+                         SlaPolicy sla, WorkCalendar calendar, Options options)
+    : store_(store),
+      clock_(clock),
+      tree_(std::move(tree)),
+      sla_(std::move(sla)),
+      calendar_(std::move(calendar)),
+      options_(std::move(options)) {}
+
+Status CaseService::ReloadOrgTree() {
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_ASSIGN_OR_RETURN(auto units, reader->ListOrgUnits());
+  GC_ASSIGN_OR_RETURN(OrgTree tree, OrgTree::Build(std::move(units)));
+  std::lock_guard lock(tree_mu_);
+  tree_ = std::make_shared<const OrgTree>(std::move(tree));
+  return Status::Ok();
+}
+
+std::shared_ptr<const OrgTree> CaseService::tree() const {
+  std::lock_guard lock(tree_mu_);
+  return tree_;
+}
+
+void CaseService::SetChangeListener(ChangeListener listener) {
+  std::lock_guard lock(listener_mu_);
+  listener_ = std::move(listener);
+}
+
+void CaseService::Notify(const Case& c, const std::vector<CaseEvent>& events) const {
+  ChangeListener listener;
+  {
+    std::lock_guard lock(listener_mu_);
+    listener = listener_;
+  }
+  if (listener && !events.empty()) listener(c, events);
+}
+
+void CaseService::Warn(const std::vector<std::string>& warnings) const {
+  if (!options_.on_warning) return;
+  for (const auto& w : warnings) options_.on_warning(w);
+}
+
+Result<CreateResult> CaseService::Create(const Actor& actor, const NewCase& request) {
+  const auto tree = this->tree();
+  const RuleBook rules{*tree, sla_, calendar_};
+  const TimePoint now = clock_.Now();
+  CreateResult result;
+  std::vector<std::string> warnings;
+  std::vector<CaseEvent> events;
+  const Status s = store_.Write([&](StoreWriter& w) -> Status {
+    // Inside the write transaction: a retry racing the original sees its commit.
+    GC_ASSIGN_OR_RETURN(auto existing, w.FindCaseByRequestId(actor.user_id, request.request_id));
+    if (existing) {
+      GC_ASSIGN_OR_RETURN(auto c, w.GetCase(*existing));
+      if (!c) return Internal("idempotency key points at missing case " +
+                              std::to_string(*existing));
+      result = {std::move(*c), false};
+      return Status::Ok();
+    }
+    GC_ASSIGN_OR_RETURN(CaseId id, w.NextCaseId());
+    const int year = ChinaYear(now);
+    GC_ASSIGN_OR_RETURN(int serial, w.NextCaseSerial(year));
+    GC_ASSIGN_OR_RETURN(
+        Decision d,
+        DecideCreate(request, actor, now, id, FormatCaseNumber(options_.number_prefix, year, serial),
+                     rules));
+    GC_RETURN_IF_ERROR(w.SaveCase(d.after, d.events));
+    warnings = std::move(d.warnings);
+    events = std::move(d.events);
+    result = {std::move(d.after), true};
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  Warn(warnings);
+  Notify(result.c, events);
+  return result;
+}
+
+Result<Case> CaseService::Act(const Actor& actor, CaseId id, const CommandRequest& request) {
+  const auto tree = this->tree();
+  const RuleBook rules{*tree, sla_, calendar_};
+  const TimePoint now = clock_.Now();
+  Case after;
+  std::vector<std::string> warnings;
+  std::vector<CaseEvent> events;
+  const Status s = store_.Write([&](StoreWriter& w) -> Status {
+    GC_ASSIGN_OR_RETURN(Case before, ReadInScope(w, actor, id, *tree));
+    GC_ASSIGN_OR_RETURN(Decision d, DecideCommand(before, request, actor, now, rules));
+    GC_RETURN_IF_ERROR(w.SaveCase(d.after, d.events));
+    warnings = std::move(d.warnings);
+    events = std::move(d.events);
+    after = std::move(d.after);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  Warn(warnings);
+  Notify(after, events);
+  return after;
+}
+
+Result<Case> CaseService::ReadInScope(StoreReader& reader, const Actor& actor, CaseId id,
+                                      const OrgTree& tree) {
+  GC_ASSIGN_OR_RETURN(auto c, reader.GetCase(id));
+  // Out of scope and absent look the same: existence is not leaked.
+  if (!c || (actor.role != Role::kSystem && !CanRead(actor, *c, tree))) {
+    return NotFound("case " + std::to_string(id) + " not found");
+  }
+  return std::move(*c);
+}
+
+Result<Case> CaseService::Get(const Actor& actor, CaseId id) {
+  const auto tree = this->tree();
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_ASSIGN_OR_RETURN(Case c, ReadInScope(*reader, actor, id, *tree));
+  GC_RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
+    return w.LogAccess({{actor.user_id, id, clock_.Now(), "case"}});
+  }));
+  return c;
+}
+
+Result<std::vector<CaseEvent>> CaseService::Events(const Actor& actor, CaseId id) {
+  const auto tree = this->tree();
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_RETURN_IF_ERROR(ReadInScope(*reader, actor, id, *tree));
+  GC_ASSIGN_OR_RETURN(auto events, reader->ListEvents(id));
+  GC_RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
+    return w.LogAccess({{actor.user_id, id, clock_.Now(), "events"}});
+  }));
+  return events;
+}
+
+Result<CasePage> CaseService::List(const Actor& actor, const ListRequest& request) {
+  const auto tree = this->tree();
+  CaseQuery q;
+  q.scope = ScopeFor(actor);
+  q.state = request.state;
+  q.category = request.category;
+  q.assigned_unit_id = request.unit_id;
+  q.page_size = request.page_size;
+  q.before_id = request.before_id;
+  switch (request.view) {
+    case ListView::kInbox: q.inbox = InboxFor(actor, *tree); break;
+    case ListView::kMine: q.reporter_id = actor.user_id; break;
+    case ListView::kOverdue: q.overdue_at = clock_.Now(); break;
+    case ListView::kAll: break;
+  }
+  if (request.page_size < 1 || request.page_size > 200) {
+    return InvalidArgument("pageSize: must be 1-200");
+  }
+  if (request.unit_id && !tree->Find(*request.unit_id)) {
+    return InvalidArgument("unitId: no unit " + *request.unit_id);
+  }
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  return reader->ListCases(q);
+}
+
+}  // namespace gridcare::engine

@@ -1,0 +1,77 @@
+// CaseService: the engine's use cases (report, act, read, list) over an injected Store and
+// Clock. Handlers call one method each; every decision is delegated to case_decider.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/case_decider.h"
+#include "engine/clock.h"
+#include "engine/store.h"
+
+namespace gridcare::engine {
+
+enum class ListView { kInbox, kMine, kOverdue, kAll };
+
+struct ListRequest {
+  ListView view = ListView::kAll;
+  std::optional<CaseState> state;
+  std::optional<Category> category;
+  std::optional<std::string> unit_id;
+  int page_size = 50;
+  std::optional<CaseId> before_id;
+};
+
+struct CreateResult {
+  Case c;
+  bool created = false;  // false: an earlier request with the same requestId made it
+};
+
+class CaseService {
+ public:
+  struct Options {
+    std::string number_prefix = "NA";
+    // Receives operator-facing warnings (e.g. an uncovered calendar year); app/ logs them.
+    std::function<void(const std::string&)> on_warning;
+  };
+
+  CaseService(Store& store, const Clock& clock, std::shared_ptr<const OrgTree> tree,
+              SlaPolicy sla, WorkCalendar calendar, Options options);
+
+  // Called after every committed change (from the committing thread; keep it quick).
+  using ChangeListener = std::function<void(const Case&, const std::vector<CaseEvent>&)>;
+  void SetChangeListener(ChangeListener listener);
+
+  // Loads the org tree from the store; call after an import.
+  Status ReloadOrgTree();
+  std::shared_ptr<const OrgTree> tree() const;
+
+  Result<CreateResult> Create(const Actor& actor, const NewCase& request);
+  Result<Case> Act(const Actor& actor, CaseId id, const CommandRequest& request);
+  // Reads are logged to the access log (who read which case when).
+  Result<Case> Get(const Actor& actor, CaseId id);
+  Result<std::vector<CaseEvent>> Events(const Actor& actor, CaseId id);
+  Result<CasePage> List(const Actor& actor, const ListRequest& request);
+
+ private:
+  Result<Case> ReadInScope(StoreReader& reader, const Actor& actor, CaseId id,
+                           const OrgTree& tree);
+  void Warn(const std::vector<std::string>& warnings) const;
+
+  void Notify(const Case& c, const std::vector<CaseEvent>& events) const;
+
+  Store& store_;
+  const Clock& clock_;
+  mutable std::mutex tree_mu_;
+  std::shared_ptr<const OrgTree> tree_;
+  const SlaPolicy sla_;
+  const WorkCalendar calendar_;
+  const Options options_;
+  mutable std::mutex listener_mu_;
+  ChangeListener listener_;
+};
+
+}  // namespace gridcare::engine

@@ -1,0 +1,131 @@
+// The storage interface the engine owns and storage/ implements (SQLite today).
+// Not an implementation and no SQL: the engine states what it needs, nothing more.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/case.h"
+#include "engine/org_tree.h"
+#include "engine/stats.h"
+#include "engine/status.h"
+
+namespace gridcare::engine {
+
+struct Session {
+  std::string token_hash;  // SHA-256 of the bearer token; the token itself is never stored
+  std::string user_id;
+  TimePoint create_time{};
+  TimePoint expire_time{};
+};
+
+struct AccessRecord {
+  std::string user_id;
+  CaseId case_id = 0;
+  TimePoint time{};
+  std::string what;  // "case", "events", ...
+};
+
+// Which cases a list may return; produced by scope.h so the rule lives in one place.
+struct CaseScope {
+  enum class Kind {
+    kAll,              // ADMIN
+    kSubtree,          // grid or assigned unit within `unit_id`, or reported by `user_id`
+    kGrid,             // grid == `unit_id`, or reported by `user_id`
+    kFiledOrAssigned,  // reported by `user_id`, or assigned to `unit_id`
+  };
+  Kind kind = Kind::kAll;
+  std::string unit_id;
+  std::string user_id;
+};
+
+// One disjunct of an INBOX filter: state == `state` and `field` == `unit_id`.
+struct InboxClause {
+  enum class Field { kAssignedUnit, kVillage, kGrid };
+  CaseState state = CaseState::kReported;
+  Field field = Field::kAssignedUnit;
+  std::string unit_id;
+  bool operator==(const InboxClause&) const = default;
+};
+
+struct CaseQuery {
+  CaseScope scope;
+  std::optional<std::vector<InboxClause>> inbox;  // set: INBOX view (any clause matches)
+  std::optional<std::string> reporter_id;         // MINE view
+  std::optional<TimePoint> overdue_at;            // OVERDUE view: open and late at this time
+  std::optional<CaseState> state;
+  std::optional<Category> category;
+  std::optional<std::string> assigned_unit_id;
+  int page_size = 50;
+  std::optional<CaseId> before_id;  // paging: newest first, ids below this one
+};
+
+// A stored deadline that is due (or the next one to fall), for the SLA scheduler.
+struct DueDeadline {
+  CaseId case_id = 0;
+  DeadlineKind kind = DeadlineKind::kResponseDue;
+  TimePoint due{};
+};
+
+// Group-commit figures for /metrics.
+struct WriteStats {
+  std::uint64_t batches = 0;            // committed transactions
+  std::uint64_t commands = 0;           // Write() calls committed in them
+  std::uint64_t failed_commits = 0;     // transactions that could not commit
+  double commit_seconds_sum = 0;        // time spent in COMMIT (fsync included)
+  std::uint64_t max_batch = 0;          // largest group so far
+};
+
+struct CasePage {
+  std::vector<Case> cases;
+  std::optional<CaseId> next_before_id;
+};
+
+// Reads; each StoreReader sees one consistent snapshot for its lifetime.
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+  virtual Result<std::optional<Case>> GetCase(CaseId id) = 0;
+  virtual Result<std::vector<CaseEvent>> ListEvents(CaseId id) = 0;
+  virtual Result<CasePage> ListCases(const CaseQuery& query) = 0;
+  virtual Result<std::optional<CaseId>> FindCaseByRequestId(const std::string& reporter_id,
+                                                            const std::string& request_id) = 0;
+  virtual Result<std::vector<OrgUnit>> ListOrgUnits() = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  virtual Result<std::optional<User>> FindUserByUsername(const std::string& username) = 0;
+  virtual Result<std::optional<User>> FindUserById(const std::string& id) = 0;
+  virtual Result<std::optional<Session>> FindSession(const std::string& token_hash) = 0;
+};
+
+// Writes, inside one transaction: everything a callback does commits together or not at all.
+class StoreWriter : public StoreReader {
+ public:
+  // A fresh case id and the next per-year serial for its human-facing number.
+  virtual Result<CaseId> NextCaseId() = 0;
+  virtual Result<int> NextCaseSerial(int year) = 0;
+  // Inserts (events start at seq 1) or updates the case row from `after`, appends `events`
+  // to its hash chain, and replaces its deadline index. An update whose stored version is
+  // not `after.version - events.size()` fails with ABORTED: nothing is written.
+  virtual Status SaveCase(const Case& after, const std::vector<CaseEvent>& events) = 0;
+  virtual Status UpsertOrgUnits(const std::vector<OrgUnit>& units) = 0;
+  // Users are matched by username; a new one gets a fresh id.
+  virtual Status UpsertUsers(const std::vector<User>& users) = 0;
+  virtual Status SaveSession(const Session& session) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  virtual Status LogAccess(const std::vector<AccessRecord>& records) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `fn` in one write transaction; commits if it returns OK, rolls back otherwise.
+  // Returns only once the commit is durable.
+  virtual Status Write(const std::function<Status(StoreWriter&)>& fn) = 0;
+  virtual Result<std::unique_ptr<StoreReader>> Read() = 0;
+};
+
+}  // namespace gridcare::engine

@@ -1,0 +1,129 @@
+// The router: matches method and path, authenticates, dispatches, and records metrics.
+#include "handlers/api.h"
+
+#include <charconv>
+#include <chrono>
+
+#include "handlers/api_support.h"
+#include "handlers/endpoints.h"
+
+namespace gridcare::handlers {
+namespace {
+
+std::optional<engine::CaseId> ParseCaseId(std::string_view text) {
+  engine::CaseId id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+// Route labels stay a fixed set, whatever paths clients make up.
+bool IsKnownAction(const std::string& action) {
+  for (const char* a : {"verify", "accept", "escalate", "reassign", "resolve", "followUp",
+                        "withdraw", "comment", "urge"}) {
+    if (action == a) return true;
+  }
+  return false;
+}
+
+HttpResponse NoSuchEndpoint(const HttpRequest& request, bool binary) {
+  return ErrorReply(engine::NotFound("no endpoint " + request.method + " " + request.target),
+                    binary);
+}
+
+}  // namespace
+
+HttpResponse Api::Handle(const HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  HttpResponse response;
+  try {
+    response = Route(request, &route);
+  } catch (const std::exception& e) {
+    response = ErrorReply(engine::Internal(std::string("unexpected error: ") + e.what()),
+                          WantsBinary(request));
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  deps_.metrics.ObserveRequest(route, response.status, seconds);
+  return response;
+}
+
+HttpResponse Api::Route(const HttpRequest& request, std::string* route) {
+  std::string path;
+  std::map<std::string, std::string> query;
+  const bool binary = WantsBinary(request);
+  if (!SplitTarget(request.target, &path, &query)) {
+    return ErrorReply(engine::InvalidArgument("malformed URL encoding in " + request.target),
+                      binary);
+  }
+  Call call{request, query, binary, deps_};
+  const std::string& m = request.method;
+
+  // Unauthenticated endpoints.
+  if (path == "/healthz" && m == "GET") {
+    *route = "/healthz";
+    HttpResponse r;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "ok";
+    return r;
+  }
+  if (path == "/metrics" && m == "GET") {
+    *route = "/metrics";
+    return GetMetrics(call);
+  }
+  if (path == "/v1/sessions" && m == "POST") {
+    *route = "/v1/sessions";
+    return CreateSession(call);
+  }
+  if (path.rfind("/v1/", 0) != 0) return NoSuchEndpoint(request, binary);
+
+  auto caller = deps_.auth.Authenticate(request.Header("authorization"));
+  if (!caller.ok()) return ErrorReply(caller.status(), binary);
+
+  if (path == "/v1/sessions/current" && m == "DELETE") {
+    *route = "/v1/sessions/current";
+    return DeleteSession(call, *caller);
+  }
+  if (path == "/v1/cases") {
+    *route = "/v1/cases";
+    if (m == "POST") return CreateCase(call, *caller);
+    if (m == "GET") return ListCases(call, *caller);
+  }
+  if (path == "/v1/stats" && m == "GET") {
+    *route = "/v1/stats";
+    return GetStats(call, *caller);
+  }
+  if (path == "/v1/stream" && m == "GET") {
+    *route = "/v1/stream";
+    return OpenStream(call, *caller);
+  }
+  constexpr std::string_view kCases = "/v1/cases/";
+  if (path.rfind(kCases, 0) == 0) {
+    std::string_view rest = std::string_view(path).substr(kCases.size());
+    const auto not_found = [&] {
+      return ErrorReply(engine::NotFound("case " + std::string(rest) + " not found"), binary);
+    };
+    if (const auto colon = rest.find(':'); colon != std::string_view::npos && m == "POST") {
+      const std::string action(rest.substr(colon + 1));
+      *route = "/v1/cases/{id}:" + (IsKnownAction(action) ? action : "unknown");
+      const auto id = ParseCaseId(rest.substr(0, colon));
+      return id ? ActOnCase(call, *caller, *id, action) : not_found();
+    }
+    constexpr std::string_view kEvents = "/events";
+    if (rest.size() > kEvents.size() &&
+        rest.substr(rest.size() - kEvents.size()) == kEvents && m == "GET") {
+      *route = "/v1/cases/{id}/events";
+      const auto id = ParseCaseId(rest.substr(0, rest.size() - kEvents.size()));
+      return id ? ListEvents(call, *caller, *id) : not_found();
+    }
+    if (m == "GET" && rest.find('/') == std::string_view::npos) {
+      *route = "/v1/cases/{id}";
+      const auto id = ParseCaseId(rest);
+      return id ? GetCase(call, *caller, *id) : not_found();
+    }
+  }
+  return NoSuchEndpoint(request, binary);
+}
+
+}  // namespace gridcare::handlers

@@ -1,0 +1,31 @@
+// Negotiation, rendering and error replies shared by the endpoints.
+#include "handlers/api_support.h"
+
+namespace gridcare::handlers {
+
+bool WantsBinary(const HttpRequest& request) {
+  const std::string_view accept = request.Header("accept");
+  if (!accept.empty()) return accept.find(kProtobufContentType) != std::string_view::npos;
+  return IsProtobufContentType(request.Header("content-type"));
+}
+
+HttpResponse Reply(int status, const google::protobuf::Message& message, bool binary) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = binary ? std::string(kProtobufContentType) : "application/json; charset=utf-8";
+  r.body = RenderMessage(message, binary);
+  return r;
+}
+
+HttpResponse ErrorReply(const engine::Status& status, bool binary, ExhaustedAs exhausted) {
+  const HttpError http = ToHttpError(status.code(), exhausted);
+  HttpResponse r = Reply(http.http_status, ToErrorBody(status, exhausted), binary);
+  if (http.http_status == 401) r.headers.push_back({"WWW-Authenticate", "Bearer"});
+  return r;
+}
+
+engine::Status ParseBody(const HttpRequest& request, google::protobuf::Message* out) {
+  return ParseMessage(request.Header("content-type"), request.body, out);
+}
+
+}  // namespace gridcare::handlers

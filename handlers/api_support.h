@@ -1,0 +1,37 @@
+// Shared helpers of the endpoint files: negotiation, rendering, errors, query parsing.
+// Internal to handlers/.
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "engine/status.h"
+#include "handlers/codec.h"
+#include "handlers/http_types.h"
+
+namespace gridcare::handlers {
+
+// Binary when the client accepts application/x-protobuf, or sent it and named no Accept.
+bool WantsBinary(const HttpRequest& request);
+HttpResponse Reply(int status, const google::protobuf::Message& message, bool binary);
+HttpResponse ErrorReply(const engine::Status& status, bool binary,
+                        ExhaustedAs exhausted = ExhaustedAs::kRateLimited);
+
+// Parses the body into `out`; INVALID_ARGUMENT naming the problem.
+engine::Status ParseBody(const HttpRequest& request, google::protobuf::Message* out);
+
+// An enum query parameter, e.g. state=REPORTED; INVALID_ARGUMENT naming the parameter.
+template <typename E>
+engine::Result<std::optional<E>> EnumParam(const std::map<std::string, std::string>& query,
+                                           const std::string& name) {
+  auto it = query.find(name);
+  if (it == query.end() || it->second.empty()) return std::optional<E>();
+  auto v = engine::ParseEnum<E>(it->second);
+  if (!v) return engine::InvalidArgument(name + ": unknown value \"" + it->second + "\"");
+  return std::optional<E>(*v);
+}
+
+}  // namespace gridcare::handlers

@@ -1,0 +1,92 @@
+// Authenticator: argon2id password checks, hashed random tokens in the sessions table.
+#include "handlers/auth.h"
+
+#include "storage/password_hash.h"
+
+namespace gridcare::handlers {
+namespace {
+
+engine::Status WrongCredentials() {
+  return engine::Unauthenticated("用户名或密码错误 (wrong username or password)");
+}
+
+}  // namespace
+
+Authenticator::Authenticator(engine::Store& store, const engine::Clock& clock,
+                             engine::Millis session_ttl)
+    : store_(store), clock_(clock), ttl_(session_ttl) {
+  auto dummy = storage::HashPassword("no such user");
+  if (dummy.ok()) dummy_hash_ = std::move(dummy).value();
+}
+
+bool Authenticator::TooManyFailures(const std::string& username, engine::TimePoint now) {
+  std::lock_guard lock(failures_mu_);
+  auto it = failures_.find(username);
+  if (it == failures_.end()) return false;
+  if (now - it->second.second > kFailureWindow) {
+    failures_.erase(it);
+    return false;
+  }
+  return it->second.first >= kMaxFailures;
+}
+
+void Authenticator::RecordFailure(const std::string& username, engine::TimePoint now) {
+  std::lock_guard lock(failures_mu_);
+  if (failures_.size() > 100000) failures_.clear();  // bound memory under a name-spraying attack
+  auto& [count, since] = failures_[username];
+  if (count == 0) since = now;
+  ++count;
+}
+
+engine::Result<SignedIn> Authenticator::SignIn(const std::string& username,
+                                               const std::string& password) {
+  if (username.empty()) return engine::InvalidArgument("username: required");
+  if (password.empty()) return engine::InvalidArgument("password: required");
+  const engine::TimePoint now = clock_.Now();
+  if (TooManyFailures(username, now)) {
+    return engine::ResourceExhausted("登录失败次数过多，请5分钟后再试 (too many failed sign-ins)");
+  }
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_ASSIGN_OR_RETURN(auto user, reader->FindUserByUsername(username));
+  reader.reset();
+  const bool ok = storage::VerifyPassword(user ? user->password_hash : dummy_hash_, password);
+  if (!user || !ok) {
+    RecordFailure(username, now);
+    return WrongCredentials();
+  }
+  SignedIn out;
+  out.token = storage::RandomToken();
+  out.expire_time = now + ttl_;
+  out.user = std::move(*user);
+  const engine::Session session{storage::Sha256Hex(out.token), out.user.id, now, out.expire_time};
+  GC_RETURN_IF_ERROR(store_.Write([&](engine::StoreWriter& w) { return w.SaveSession(session); }));
+  return out;
+}
+
+engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.empty()) return engine::Unauthenticated("missing Authorization: Bearer token");
+  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
+    return engine::Unauthenticated("Authorization header must be \"Bearer TOKEN\"");
+  }
+  const std::string hash = storage::Sha256Hex(header.substr(kBearer.size()));
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_ASSIGN_OR_RETURN(auto session, reader->FindSession(hash));
+  if (!session) return engine::Unauthenticated("登录已失效，请重新登录 (unknown or revoked token)");
+  if (session->expire_time <= clock_.Now()) {
+    return engine::Unauthenticated("登录已过期，请重新登录 (token expired)");
+  }
+  GC_ASSIGN_OR_RETURN(auto user, reader->FindUserById(session->user_id));
+  if (!user) return engine::Unauthenticated("the user of this token no longer exists");
+  Caller caller;
+  caller.actor = {user->id, user->role, user->org_unit_id};
+  caller.user = std::move(*user);
+  caller.token_hash = hash;
+  return caller;
+}
+
+engine::Status Authenticator::SignOut(const Caller& caller) {
+  return store_.Write([&](engine::StoreWriter& w) { return w.DeleteSession(caller.token_hash); });
+}
+
+}  // namespace gridcare::handlers

@@ -1,0 +1,56 @@
+// Sign-in, bearer tokens and sign-out. Tokens are random, stored only as SHA-256, expire
+// after the configured TTL and can be revoked. Not scope: who may read what is engine/scope.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "engine/case.h"
+#include "engine/clock.h"
+#include "engine/store.h"
+
+namespace gridcare::handlers {
+
+struct SignedIn {
+  std::string token;  // shown once, to the client that signed in
+  engine::TimePoint expire_time{};
+  engine::User user;
+};
+
+struct Caller {
+  engine::Actor actor;
+  engine::User user;
+  std::string token_hash;
+};
+
+class Authenticator {
+ public:
+  Authenticator(engine::Store& store, const engine::Clock& clock, engine::Millis session_ttl);
+
+  // UNAUTHENTICATED for a wrong username or password (one message for both, so names
+  // cannot be probed); RESOURCE_EXHAUSTED after repeated failures for one username.
+  engine::Result<SignedIn> SignIn(const std::string& username, const std::string& password);
+  // From an "Authorization: Bearer TOKEN" header value.
+  engine::Result<Caller> Authenticate(std::string_view authorization_header);
+  engine::Status SignOut(const Caller& caller);
+
+  static constexpr int kMaxFailures = 5;  // per username, within kFailureWindow
+  static constexpr std::chrono::minutes kFailureWindow{5};
+
+ private:
+  bool TooManyFailures(const std::string& username, engine::TimePoint now);
+  void RecordFailure(const std::string& username, engine::TimePoint now);
+
+  engine::Store& store_;
+  const engine::Clock& clock_;
+  const engine::Millis ttl_;
+  // Checked when the username does not exist, so a miss costs as much as a wrong password.
+  std::string dummy_hash_;
+  std::mutex failures_mu_;
+  std::map<std::string, std::pair<int, engine::TimePoint>> failures_;  // count, window start
+};
+
+}  // namespace gridcare::handlers

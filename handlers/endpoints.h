@@ -1,0 +1,33 @@
+// The endpoint functions the router in api.cpp dispatches to, one per contract operation.
+// Internal to handlers/. Each parses, calls one engine method, renders.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "handlers/api.h"
+
+namespace gridcare::handlers {
+
+struct Call {
+  const HttpRequest& request;
+  const std::map<std::string, std::string>& query;
+  bool binary;
+  ApiDeps& deps;
+};
+
+HttpResponse CreateSession(Call& call);
+HttpResponse DeleteSession(Call& call, const Caller& caller);
+
+HttpResponse CreateCase(Call& call, const Caller& caller);
+HttpResponse GetCase(Call& call, const Caller& caller, engine::CaseId id);
+HttpResponse ListCases(Call& call, const Caller& caller);
+HttpResponse ActOnCase(Call& call, const Caller& caller, engine::CaseId id,
+                       const std::string& action);
+HttpResponse ListEvents(Call& call, const Caller& caller, engine::CaseId id);
+
+HttpResponse GetStats(Call& call, const Caller& caller);
+HttpResponse OpenStream(Call& call, const Caller& caller);
+HttpResponse GetMetrics(Call& call);
+
+}  // namespace gridcare::handlers

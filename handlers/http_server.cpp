@@ -1,0 +1,392 @@
+// HttpServer on Boost.Beast: one Session per connection, each on its own strand; requests go
+// to a worker pool and responses come back to the strand. Errors are error_codes, never
+// exceptions, on the I/O path.
+#include "handlers/http_server.h"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "handlers/api_support.h"
+#include "handlers/event_hub.h"
+
+namespace gridcare::handlers {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr std::string_view kServerName = "gridcare";
+
+}  // namespace
+
+engine::Status ParseListen(const std::string& listen, std::string* host, std::uint16_t* port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= listen.size()) {
+    return engine::InvalidArgument("listen: expected HOST:PORT, got \"" + listen + "\"");
+  }
+  std::string h = listen.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  int p = 0;
+  for (char c : listen.substr(colon + 1)) {
+    if (c < '0' || c > '9' || p > 65535) {
+      return engine::InvalidArgument("listen: bad port in \"" + listen + "\"");
+    }
+    p = p * 10 + (c - '0');
+  }
+  if (p > 65535 || h.empty()) return engine::InvalidArgument("listen: bad address \"" + listen + "\"");
+  boost::system::error_code ec;
+  asio::ip::make_address(h, ec);
+  if (ec) return engine::InvalidArgument("listen: \"" + h + "\" is not an IP address");
+  *host = h;
+  *port = static_cast<std::uint16_t>(p);
+  return engine::Status::Ok();
+}
+
+class Session;
+
+// Sessions point at the Impl with a plain pointer: the Impl outlives them, because its
+// destructor destroys the io_context (and with it every pending handler and session)
+// before any other member.
+struct HttpServer::Impl {
+  Impl(HttpServerOptions o, Handler h)
+      : options(std::move(o)), handler(std::move(h)),
+        ioc(std::make_unique<asio::io_context>()),
+        workers(static_cast<size_t>(std::max(1, options.worker_threads))) {
+    acceptor.emplace(*ioc);
+  }
+  ~Impl() {
+    beast::error_code ec;
+    if (acceptor) acceptor->close(ec);
+    ioc->stop();
+    workers.join();
+    acceptor.reset();
+    ioc.reset();
+  }
+
+  void Accept();
+  void Track(const std::shared_ptr<Session>& s);
+  void CloseIdleSessions();
+
+  HttpServerOptions options;
+  Handler handler;
+  std::unique_ptr<asio::io_context> ioc;
+  std::optional<tcp::acceptor> acceptor;
+  asio::thread_pool workers;
+  std::atomic<int> connections{0};
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mu;
+  std::vector<std::weak_ptr<Session>> sessions;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* server)
+      : stream_(std::move(socket)), server_(server),
+        heartbeat_(stream_.get_executor()) {
+    ++server_->connections;
+  }
+  ~Session() { --server_->connections; }
+
+  void Start(bool over_limit) {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), over_limit] {
+      if (over_limit) {
+        self->keep_alive_ = false;
+        self->Send(ErrorReply(engine::Unavailable("服务器连接数已满，请稍后重试 (too many connections)"),
+                              false));
+        return;
+      }
+      self->DoRead();
+    });
+  }
+
+  // From any thread: close unless a request is being handled (that one finishes first).
+  void CloseIfIdle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->subscription_) {
+        self->subscription_->Close();
+      } else if (!self->busy_) {
+        self->Close();
+      }
+    });
+  }
+
+ private:
+  const HttpServerOptions& options() const { return server_->options; }
+
+  void DoRead() {
+    if (server_->stopping) return Close();
+    parser_.emplace();
+    parser_->body_limit(options().max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(options().max_header_bytes));
+    stream_.expires_after(first_request_ ? options().read_timeout : options().idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      return Close();
+    }
+    keep_alive_ = false;  // after a malformed request the stream position is unknown
+    if (ec == http::error::body_limit) {
+      return Send(ErrorReply(engine::ResourceExhausted(
+                                 "request body larger than " +
+                                 std::to_string(options().max_body_bytes) + " bytes"),
+                             false, ExhaustedAs::kBodyTooLarge));
+    }
+    if (ec == http::error::header_limit) {
+      return Send(ErrorReply(engine::ResourceExhausted("request headers larger than " +
+                                                       std::to_string(options().max_header_bytes) +
+                                                       " bytes"),
+                             false, ExhaustedAs::kBodyTooLarge));
+    }
+    if (ec) return Send(ErrorReply(engine::InvalidArgument("malformed HTTP request: " + ec.message()), false));
+
+    first_request_ = false;
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers[std::move(name)] = std::string(field.value());
+    }
+    req.body = std::move(msg.body());
+    busy_ = true;
+    stream_.expires_never();
+    // The guard keeps Run() from returning while a request is with the workers.
+    auto work = asio::make_work_guard(*server_->ioc);
+    asio::post(server_->workers, [self = shared_from_this(), req = std::move(req),
+                                  work = std::move(work)]() mutable {
+      HttpResponse resp = self->server_->handler(req);
+      asio::post(self->stream_.get_executor(), [self, resp = std::move(resp),
+                                                work = std::move(work)]() mutable {
+        self->busy_ = false;
+        if (resp.stream) return self->StartStream(std::move(resp));
+        self->Send(std::move(resp));
+      });
+    });
+  }
+
+  void Send(HttpResponse resp) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(resp.status), version_);
+    res->set(http::field::server, kServerName);
+    if (!resp.content_type.empty()) res->set(http::field::content_type, resp.content_type);
+    for (const auto& [k, v] : resp.headers) res->set(k, v);
+    res->keep_alive(keep_alive_ && !server_->stopping);
+    res->body() = std::move(resp.body);
+    res->prepare_payload();
+    response_ = res;
+    stream_.expires_after(options().read_timeout);  // a client that never reads is cut off
+    http::async_write(stream_, *res,
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t) {
+    const bool close = !response_->keep_alive();
+    response_.reset();
+    if (ec || close) return Close();
+    DoRead();
+  }
+
+  // --- Server-sent events -------------------------------------------------------------
+
+  void StartStream(HttpResponse resp) {
+    subscription_ = std::move(resp.stream);
+    stream_.expires_never();
+    out_.push_back(
+        "HTTP/1.1 200 OK\r\nServer: gridcare\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+        "Cache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
+        ": connected\n\n");
+    std::weak_ptr<Session> weak = shared_from_this();
+    subscription_->SetWakeup([weak] {
+      if (auto self = weak.lock()) {
+        asio::post(self->stream_.get_executor(), [self] { self->Pump(); });
+      }
+    });
+    WatchPeer();
+    Heartbeat();
+    Pump();
+  }
+
+  // Reads (and drops) whatever the client sends, to notice when it goes away.
+  void WatchPeer() {
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->EndStream();
+                              self->WatchPeer();
+                            });
+  }
+
+  void Heartbeat() {
+    heartbeat_.expires_after(options().stream_heartbeat);
+    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      self->out_.push_back(": ping\n\n");
+      self->Flush();
+      self->Heartbeat();
+    });
+  }
+
+  void Pump() {
+    if (closed_ || !subscription_) return;
+    bool overflowed = false;
+    for (auto& frame : subscription_->Drain(&overflowed)) out_.push_back(std::move(frame));
+    if (overflowed) return EndStream();  // too far behind: the client reconnects and reloads
+    if (subscription_->closed() && out_.empty() && !writing_) return EndStream();
+    Flush();
+  }
+
+  void Flush() {
+    if (writing_ || out_.empty() || closed_) return;
+    writing_ = true;
+    stream_.expires_after(options().read_timeout);  // a reader that stalls is cut off
+    asio::async_write(stream_, asio::buffer(out_.front()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        self->out_.pop_front();
+                        if (ec) return self->EndStream();
+                        self->stream_.expires_never();
+                        if (self->subscription_->closed() && self->out_.empty()) {
+                          return self->EndStream();
+                        }
+                        self->Flush();
+                      });
+  }
+
+  void EndStream() {
+    if (subscription_) subscription_->Close();
+    heartbeat_.cancel();
+    Close();
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl* server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http::response<http::string_body>> response_;
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+  bool first_request_ = true;
+  bool busy_ = false;
+  bool closed_ = false;
+  // Streaming.
+  std::shared_ptr<StreamSubscription> subscription_;
+  std::deque<std::string> out_;
+  bool writing_ = false;
+  asio::steady_timer heartbeat_;
+  std::array<char, 512> discard_{};
+};
+
+void HttpServer::Impl::Accept() {
+  acceptor->async_accept(asio::make_strand(*ioc), [self = this](beast::error_code ec,
+                                                                tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || self->stopping) return;
+      return self->Accept();  // e.g. EMFILE: keep serving the connections we have
+    }
+    const bool over = self->connections.load() >= self->options.max_connections;
+    auto session = std::make_shared<Session>(std::move(socket), self);
+    self->Track(session);
+    session->Start(over);
+    self->Accept();
+  });
+}
+
+void HttpServer::Impl::Track(const std::shared_ptr<Session>& s) {
+  std::lock_guard lock(sessions_mu);
+  std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+  sessions.push_back(s);
+}
+
+void HttpServer::Impl::CloseIdleSessions() {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu);
+    for (const auto& w : sessions) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (const auto& s : live) s->CloseIfIdle();
+}
+
+HttpServer::HttpServer(HttpServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+engine::Status HttpServer::Start() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return engine::InvalidArgument("listen: bad address " + impl_->options.host);
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acc = *impl_->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return engine::Unavailable("cannot listen on " + impl_->options.host + ":" +
+                               std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  impl_->Accept();
+  return engine::Status::Ok();
+}
+
+std::uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  const auto ep = impl_->acceptor->local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void HttpServer::Run() {
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.io_threads; ++i) {
+    threads.emplace_back([this] { impl_->ioc->run(); });
+  }
+  impl_->ioc->run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpServer::Shutdown() {
+  asio::post(*impl_->ioc, [impl = impl_.get()] {
+    if (impl->stopping.exchange(true)) return;
+    beast::error_code ec;
+    impl->acceptor->close(ec);
+    impl->CloseIdleSessions();
+  });
+}
+
+int HttpServer::open_connections() const { return impl_->connections.load(); }
+
+}  // namespace gridcare::handlers

@@ -1,0 +1,61 @@
+// The HTTP/1.1 server: sockets, parsing limits, timeouts, connection cap, SSE streaming and
+// graceful shutdown, on Boost.Beast. It hands each decoded request to a handler on a
+// worker pool and writes back what it gets. The only file that includes Beast or Asio.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/status.h"
+#include "engine/time.h"
+#include "handlers/http_types.h"
+
+namespace gridcare::handlers {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 = an ephemeral port (tests)
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 * 1024;
+  // The whole first request must arrive within read_timeout (a slow-loris client cannot
+  // hold a connection); a kept-alive connection may idle this long between requests.
+  engine::Millis read_timeout = std::chrono::seconds(30);
+  engine::Millis idle_timeout = std::chrono::seconds(60);
+  int max_connections = 1024;
+  // Handlers block while their write commits; enough of them keep the group commit fed.
+  int worker_threads = 64;
+  int io_threads = 2;
+  engine::Millis stream_heartbeat = std::chrono::seconds(15);
+};
+
+// "HOST:PORT" or "[V6]:PORT" → host and port; INVALID_ARGUMENT otherwise.
+engine::Status ParseListen(const std::string& listen, std::string* host, std::uint16_t* port);
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+  HttpServer(HttpServerOptions options, Handler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; port() is known afterwards. UNAVAILABLE when the address is taken.
+  engine::Status Start();
+  std::uint16_t port() const;
+  // Serves until Shutdown() has drained every connection.
+  void Run();
+  // Thread-safe and idempotent: stop accepting, let in-flight requests finish and be
+  // answered, close idle and streaming connections.
+  void Shutdown();
+  int open_connections() const;
+
+  struct Impl;  // opaque: keeps Beast out of this header
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gridcare::handlers

@@ -1,0 +1,55 @@
+// Target parsing for HttpRequest: path and percent-decoded query parameters.
+#include "handlers/http_types.h"
+
+namespace gridcare::handlers {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool Decode(std::string_view in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out->push_back(' ');
+    } else if (in[i] == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out->push_back(in[i]);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool SplitTarget(std::string_view target, std::string* path,
+                 std::map<std::string, std::string>* query) {
+  const auto q = target.find('?');
+  if (!Decode(target.substr(0, q), path)) return false;
+  query->clear();
+  if (q == std::string_view::npos) return true;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    std::string key, value;
+    if (!Decode(pair.substr(0, eq), &key)) return false;
+    if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), &value)) return false;
+    (*query)[key] = value;
+  }
+  return true;
+}
+
+}  // namespace gridcare::handlers

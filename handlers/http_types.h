@@ -1,0 +1,43 @@
+// Plain HTTP request/response values exchanged between the Beast server (http_server.cpp)
+// and the API (api.cpp), so that only one translation unit ever includes Beast.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gridcare::handlers {
+
+class StreamSubscription;
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path and query
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+
+  std::string_view Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string_view() : std::string_view(it->second);
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Set for GET /v1/stream: the server writes the headers, then whatever the
+  // subscription delivers, until either side closes.
+  std::shared_ptr<StreamSubscription> stream;
+};
+
+// Splits "/v1/cases?view=INBOX&pageSize=10" into a path and decoded query parameters.
+// Returns false on malformed percent-encoding.
+bool SplitTarget(std::string_view target, std::string* path,
+                 std::map<std::string, std::string>* query);
+
+}  // namespace gridcare::handlers

@@ -1,0 +1,91 @@
+// Metrics: counters and histograms rendered in the Prometheus text format 0.0.4.
+#include "handlers/metrics.h"
+
+#include <cstdio>
+
+namespace gridcare::handlers {
+namespace {
+
+std::string Number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+}  // namespace
+
+void Histogram::Observe(double value) {
+  size_t i = 0;
+  while (i < kBounds.size() && value > kBounds[i]) ++i;
+  ++buckets_[i];
+  sum_ += value;
+  ++count_;
+}
+
+void Histogram::Render(const std::string& name, const std::string& labels,
+                       std::string* out) const {
+  const std::string sep = labels.empty() ? "" : ",";
+  std::uint64_t cumulative = 0;
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    cumulative += buckets_[i];
+    *out += name + "_bucket{" + labels + sep + "le=\"" + Number(kBounds[i]) + "\"} " +
+            std::to_string(cumulative) + "\n";
+  }
+  cumulative += buckets_.back();
+  *out += name + "_bucket{" + labels + sep + "le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
+  const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+  *out += name + "_sum" + braces + " " + Number(sum_) + "\n";
+  *out += name + "_count" + braces + " " + std::to_string(count_) + "\n";
+}
+
+void Metrics::ObserveRequest(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{route, status}];
+  latency_[route].Observe(seconds);
+}
+
+std::string Metrics::Render(const std::vector<Gauge>& gauges, const std::string& extra) const {
+  std::string out;
+  {
+    std::lock_guard lock(mu_);
+    out += "# HELP gridcare_http_requests_total HTTP requests by route and status.\n";
+    out += "# TYPE gridcare_http_requests_total counter\n";
+    for (const auto& [key, n] : requests_) {
+      out += "gridcare_http_requests_total{route=\"" + key.first + "\",status=\"" +
+             std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
+    }
+    out += "# HELP gridcare_http_request_seconds HTTP request latency by route.\n";
+    out += "# TYPE gridcare_http_request_seconds histogram\n";
+    for (const auto& [route, h] : latency_) {
+      h.Render("gridcare_http_request_seconds", "route=\"" + route + "\"", &out);
+    }
+  }
+  for (const Gauge& g : gauges) {
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n";
+    out += g.name + " " + Number(g.value) + "\n";
+  }
+  out += extra;
+  return out;
+}
+
+std::string FormatWriteStats(const engine::WriteStats& s) {
+  std::string out;
+  auto counter = [&](const char* name, const char* help, double v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" +
+           name + " " + Number(v) + "\n";
+  };
+  counter("gridcare_store_commits_total", "Write transactions committed (one per group).",
+          static_cast<double>(s.batches));
+  counter("gridcare_store_commands_total", "Write commands committed inside those groups.",
+          static_cast<double>(s.commands));
+  counter("gridcare_store_commit_failures_total", "Groups that could not commit.",
+          static_cast<double>(s.failed_commits));
+  counter("gridcare_store_commit_seconds_total", "Time spent committing (fsync included).",
+          s.commit_seconds_sum);
+  out += "# HELP gridcare_store_batch_size_max Largest group committed so far.\n"
+         "# TYPE gridcare_store_batch_size_max gauge\ngridcare_store_batch_size_max " +
+         std::to_string(s.max_batch) + "\n";
+  return out;
+}
+
+}  // namespace gridcare::handlers

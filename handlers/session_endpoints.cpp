@@ -1,0 +1,28 @@
+// POST /v1/sessions and DELETE /v1/sessions/current.
+#include "gridcare/v1/session.pb.h"
+#include "handlers/api_support.h"
+#include "handlers/endpoints.h"
+
+namespace gridcare::handlers {
+
+HttpResponse CreateSession(Call& call) {
+  v1::CreateSessionRequest req;
+  if (auto s = ParseBody(call.request, &req); !s.ok()) return ErrorReply(s, call.binary);
+  auto signed_in = call.deps.auth.SignIn(req.username(), req.password());
+  if (!signed_in.ok()) return ErrorReply(signed_in.status(), call.binary);
+  v1::Session out;
+  out.set_token(signed_in->token);
+  ToProto(signed_in->expire_time, out.mutable_expire_time());
+  *out.mutable_user() = ToProto(signed_in->user);
+  return Reply(200, out, call.binary);
+}
+
+HttpResponse DeleteSession(Call& call, const Caller& caller) {
+  if (auto s = call.deps.auth.SignOut(caller); !s.ok()) return ErrorReply(s, call.binary);
+  HttpResponse r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+}  // namespace gridcare::handlers

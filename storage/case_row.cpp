@@ -1,0 +1,273 @@
+// Row mapping for cases and case events (see case_row.h for the encodings).
+// Not SQL beyond the two plain loads; the store builds its own queries.
+#include "storage/case_row.h"
+
+#include <charconv>
+
+#include "engine/enums.h"
+
+namespace gridcare::storage {
+
+using engine::Case;
+using engine::CaseEvent;
+using engine::Result;
+
+namespace {
+
+void PutNetstring(std::string& out, std::string_view value) {
+  out += std::to_string(value.size());
+  out += ':';
+  out += value;
+}
+
+// Takes one netstring off the front of `text`.
+std::optional<std::string> TakeNetstring(std::string_view& text) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  size_t length = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + colon, length);
+  if (ec != std::errc() || end != text.data() + colon) return std::nullopt;
+  if (text.size() - colon - 1 < length) return std::nullopt;
+  std::string value(text.substr(colon + 1, length));
+  text.remove_prefix(colon + 1 + length);
+  return value;
+}
+
+template <typename E>
+Result<E> ParseColumn(const std::string& text, std::string_view column) {
+  if (auto v = engine::ParseEnum<E>(text)) return *v;
+  return engine::DataLoss("column " + std::string(column) + " has unknown value '" + text + "'");
+}
+
+std::optional<std::int64_t> OptMillis(const std::optional<engine::TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return engine::ToUnixMillis(*t);
+}
+
+std::optional<engine::TimePoint> OptTime(const Stmt& stmt, int column) {
+  if (stmt.IsNull(column)) return std::nullopt;
+  return engine::FromUnixMillis(stmt.Int(column));
+}
+
+}  // namespace
+
+std::string EncodeSubjects(const std::vector<engine::Subject>& subjects) {
+  std::string out;
+  for (const engine::Subject& s : subjects) {
+    PutNetstring(out, s.name);
+    PutNetstring(out, engine::Name(s.role));
+    PutNetstring(out, std::to_string(s.age));
+    PutNetstring(out, s.id_number);
+    PutNetstring(out, s.phone);
+  }
+  return out;
+}
+
+Result<std::vector<engine::Subject>> DecodeSubjects(std::string_view text) {
+  std::vector<engine::Subject> out;
+  const auto bad = [] { return engine::DataLoss("column subjects is not a valid encoding"); };
+  while (!text.empty()) {
+    auto name = TakeNetstring(text);
+    auto role = TakeNetstring(text);
+    auto age = TakeNetstring(text);
+    auto id_number = TakeNetstring(text);
+    auto phone = TakeNetstring(text);
+    if (!name || !role || !age || !id_number || !phone) return bad();
+    engine::Subject s;
+    s.name = std::move(*name);
+    auto parsed_role = engine::ParseEnum<engine::SubjectRole>(*role);
+    if (!parsed_role) return bad();
+    s.role = *parsed_role;
+    auto [end, ec] = std::from_chars(age->data(), age->data() + age->size(), s.age);
+    if (ec != std::errc() || end != age->data() + age->size()) return bad();
+    s.id_number = std::move(*id_number);
+    s.phone = std::move(*phone);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string EncodeChanges(const std::map<std::string, std::string>& changes) {
+  std::string out;
+  for (const auto& [key, value] : changes) {
+    PutNetstring(out, key);
+    PutNetstring(out, value);
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> DecodeChanges(std::string_view text) {
+  std::map<std::string, std::string> out;
+  while (!text.empty()) {
+    auto key = TakeNetstring(text);
+    auto value = TakeNetstring(text);
+    if (!key || !value) return engine::DataLoss("column changes is not a valid encoding");
+    out[std::move(*key)] = std::move(*value);
+  }
+  return out;
+}
+
+// --- cases -----------------------------------------------------------------------------
+
+const std::string& CaseColumns() {
+  static const std::string kColumns =
+      "id, number, request_id, channel, category, priority, grid_id, village_id, title, "
+      "description, address, subjects, state, assigned_unit_id, reporter_id, create_ms, "
+      "update_ms, response_due_ms, respond_ms, resolve_due_ms, resolve_ms, close_ms, "
+      "follow_up_due_ms, overdue, resolve_overdue, follow_up_overdue, escalations, version, "
+      "pending_response_warn_ms, pending_response_due_ms, pending_resolve_due_ms, "
+      "pending_follow_up_due_ms, last_hash";
+  return kColumns;
+}
+
+void BindCaseColumns(Stmt& stmt, const Case& c, const std::string& last_hash) {
+  stmt.BindInt(1, c.id)
+      .BindText(2, c.number)
+      .BindText(3, c.request_id)
+      .BindText(4, engine::Name(c.channel))
+      .BindText(5, engine::Name(c.category))
+      .BindText(6, engine::Name(c.priority))
+      .BindText(7, c.grid_id)
+      .BindText(8, c.village_id)
+      .BindText(9, c.title)
+      .BindText(10, c.description)
+      .BindText(11, c.address)
+      .BindText(12, EncodeSubjects(c.subjects))
+      .BindText(13, engine::Name(c.state))
+      .BindText(14, c.assigned_unit_id)
+      .BindText(15, c.reporter_id)
+      .BindInt(16, engine::ToUnixMillis(c.create_time))
+      .BindInt(17, engine::ToUnixMillis(c.update_time))
+      .BindInt(18, engine::ToUnixMillis(c.response_due_time))
+      .BindOptInt(19, OptMillis(c.respond_time))
+      .BindOptInt(20, OptMillis(c.resolve_due_time))
+      .BindOptInt(21, OptMillis(c.resolve_time))
+      .BindOptInt(22, OptMillis(c.close_time))
+      .BindOptInt(23, OptMillis(c.follow_up_due_time))
+      .BindInt(24, c.overdue ? 1 : 0)
+      .BindInt(25, c.resolve_overdue ? 1 : 0)
+      .BindInt(26, c.follow_up_overdue ? 1 : 0)
+      .BindInt(27, c.escalations)
+      .BindInt(28, c.version)
+      .BindOptInt(29, OptMillis(c.pending_response_warn))
+      .BindOptInt(30, OptMillis(c.pending_response_due))
+      .BindOptInt(31, OptMillis(c.pending_resolve_due))
+      .BindOptInt(32, OptMillis(c.pending_follow_up_due))
+      .BindText(33, last_hash);
+}
+
+Result<Case> ReadCaseColumns(const Stmt& stmt) {
+  Case c;
+  c.id = stmt.Int(0);
+  c.number = stmt.Text(1);
+  c.request_id = stmt.Text(2);
+  GC_ASSIGN_OR_RETURN(c.channel, ParseColumn<engine::Channel>(stmt.Text(3), "channel"));
+  GC_ASSIGN_OR_RETURN(c.category, ParseColumn<engine::Category>(stmt.Text(4), "category"));
+  GC_ASSIGN_OR_RETURN(c.priority, ParseColumn<engine::Priority>(stmt.Text(5), "priority"));
+  c.grid_id = stmt.Text(6);
+  c.village_id = stmt.Text(7);
+  c.title = stmt.Text(8);
+  c.description = stmt.Text(9);
+  c.address = stmt.Text(10);
+  GC_ASSIGN_OR_RETURN(c.subjects, DecodeSubjects(stmt.Text(11)));
+  GC_ASSIGN_OR_RETURN(c.state, ParseColumn<engine::CaseState>(stmt.Text(12), "state"));
+  c.assigned_unit_id = stmt.Text(13);
+  c.reporter_id = stmt.Text(14);
+  c.create_time = engine::FromUnixMillis(stmt.Int(15));
+  c.update_time = engine::FromUnixMillis(stmt.Int(16));
+  c.response_due_time = engine::FromUnixMillis(stmt.Int(17));
+  c.respond_time = OptTime(stmt, 18);
+  c.resolve_due_time = OptTime(stmt, 19);
+  c.resolve_time = OptTime(stmt, 20);
+  c.close_time = OptTime(stmt, 21);
+  c.follow_up_due_time = OptTime(stmt, 22);
+  c.overdue = stmt.Int(23) != 0;
+  c.resolve_overdue = stmt.Int(24) != 0;
+  c.follow_up_overdue = stmt.Int(25) != 0;
+  c.escalations = static_cast<int>(stmt.Int(26));
+  c.version = static_cast<int>(stmt.Int(27));
+  c.pending_response_warn = OptTime(stmt, 28);
+  c.pending_response_due = OptTime(stmt, 29);
+  c.pending_resolve_due = OptTime(stmt, 30);
+  c.pending_follow_up_due = OptTime(stmt, 31);
+  c.last_event_hash = stmt.Text(32);
+  return c;
+}
+
+// --- events ----------------------------------------------------------------------------
+
+const std::string& EventColumns() {
+  static const std::string kColumns =
+      "case_id, seq, time_ms, actor_id, actor_role, actor_unit_id, action, from_state, "
+      "to_state, assigned_unit_id, note, due_ms, changes, prev_hash, hash";
+  return kColumns;
+}
+
+void BindEventColumns(Stmt& stmt, const CaseEvent& e) {
+  stmt.BindInt(1, e.case_id)
+      .BindInt(2, e.seq)
+      .BindInt(3, engine::ToUnixMillis(e.time))
+      .BindText(4, e.actor_id)
+      .BindText(5, engine::Name(e.actor_role))
+      .BindText(6, e.actor_unit_id)
+      .BindText(7, engine::Name(e.action));
+  if (e.from_state) {
+    stmt.BindText(8, engine::Name(*e.from_state));
+  } else {
+    stmt.BindNull(8);
+  }
+  stmt.BindText(9, engine::Name(e.to_state))
+      .BindText(10, e.assigned_unit_id)
+      .BindText(11, e.note)
+      .BindOptInt(12, OptMillis(e.due_time))
+      .BindText(13, EncodeChanges(e.changes))
+      .BindText(14, e.prev_hash)
+      .BindText(15, e.hash);
+}
+
+Result<CaseEvent> ReadEventColumns(const Stmt& stmt) {
+  CaseEvent e;
+  e.case_id = stmt.Int(0);
+  e.seq = static_cast<int>(stmt.Int(1));
+  e.time = engine::FromUnixMillis(stmt.Int(2));
+  e.actor_id = stmt.Text(3);
+  GC_ASSIGN_OR_RETURN(e.actor_role, ParseColumn<engine::Role>(stmt.Text(4), "actor_role"));
+  e.actor_unit_id = stmt.Text(5);
+  GC_ASSIGN_OR_RETURN(e.action, ParseColumn<engine::EventAction>(stmt.Text(6), "action"));
+  if (!stmt.IsNull(7)) {
+    GC_ASSIGN_OR_RETURN(e.from_state, ParseColumn<engine::CaseState>(stmt.Text(7), "from_state"));
+  }
+  GC_ASSIGN_OR_RETURN(e.to_state, ParseColumn<engine::CaseState>(stmt.Text(8), "to_state"));
+  e.assigned_unit_id = stmt.Text(9);
+  e.note = stmt.Text(10);
+  e.due_time = OptTime(stmt, 11);
+  GC_ASSIGN_OR_RETURN(e.changes, DecodeChanges(stmt.Text(12)));
+  e.prev_hash = stmt.Text(13);
+  e.hash = stmt.Text(14);
+  return e;
+}
+
+Result<std::optional<Case>> LoadCase(Db& db, engine::CaseId id) {
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + CaseColumns() + " FROM cases WHERE id = ?1"));
+  stmt.BindInt(1, id);
+  GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Case>();
+  GC_ASSIGN_OR_RETURN(Case c, ReadCaseColumns(stmt));
+  return std::optional<Case>(std::move(c));
+}
+
+Result<std::vector<CaseEvent>> LoadEvents(Db& db, engine::CaseId id) {
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + EventColumns() +
+                                            " FROM case_events WHERE case_id = ?1 ORDER BY seq"));
+  stmt.BindInt(1, id);
+  std::vector<CaseEvent> events;
+  while (true) {
+    GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    GC_ASSIGN_OR_RETURN(CaseEvent e, ReadEventColumns(stmt));
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+}  // namespace gridcare::storage

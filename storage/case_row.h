@@ -1,0 +1,46 @@
+// How a Case and a CaseEvent map to rows of `cases` and `case_events`, shared by the store
+// and the audit verifier so both read the same way. Not transactions or policy.
+//
+// Text encodings of the two structured columns (netstrings: `<decimal byte length>:<bytes>`,
+// concatenated; unambiguous for any text, including CJK and separators):
+//   cases.subjects       per subject: name, role (SubjectRole name), age, id_number, phone
+//   case_events.changes  per change, sorted by key: key, value
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/case.h"
+#include "engine/status.h"
+#include "storage/sqlite.h"
+
+namespace gridcare::storage {
+
+std::string EncodeSubjects(const std::vector<engine::Subject>& subjects);
+engine::Result<std::vector<engine::Subject>> DecodeSubjects(std::string_view text);
+std::string EncodeChanges(const std::map<std::string, std::string>& changes);
+engine::Result<std::map<std::string, std::string>> DecodeChanges(std::string_view text);
+
+// "id, number, ..., last_hash": every column of `cases`, in the order the functions below use.
+const std::string& CaseColumns();
+inline constexpr int kCaseColumnCount = 33;
+// Binds parameters 1..kCaseColumnCount (?1 = id ... ?33 = last_hash) from `c`.
+void BindCaseColumns(Stmt& stmt, const engine::Case& c, const std::string& last_hash);
+// Reads a row selected with CaseColumns() (starting at column 0). DATA_LOSS names the
+// column when a stored value cannot be a case field (e.g. an unknown state).
+engine::Result<engine::Case> ReadCaseColumns(const Stmt& stmt);
+
+const std::string& EventColumns();
+inline constexpr int kEventColumnCount = 15;
+void BindEventColumns(Stmt& stmt, const engine::CaseEvent& e);
+engine::Result<engine::CaseEvent> ReadEventColumns(const Stmt& stmt);
+
+// Whole-row helpers over a connection.
+engine::Result<std::optional<engine::Case>> LoadCase(Db& db, engine::CaseId id);
+// Ordered by seq.
+engine::Result<std::vector<engine::CaseEvent>> LoadEvents(Db& db, engine::CaseId id);
+
+}  // namespace gridcare::storage

@@ -1,0 +1,212 @@
+// The schema of the GridCare database, one numbered migration at a time, and the code that
+// applies them on open. Not queries; docs/storage.md shows the resulting tables.
+#include "storage/migrations.h"
+
+#include <string>
+
+namespace gridcare::storage {
+
+using engine::Status;
+
+namespace {
+
+// Conventions: times are INTEGER unix milliseconds, NULL when absent; enums are their
+// contract names (engine::Name()); booleans are 0/1. Tables are STRICT so a wrong type is
+// an error instead of a silently stored surprise.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE org_units (
+  id        TEXT PRIMARY KEY,
+  name      TEXT NOT NULL,
+  level     TEXT NOT NULL,
+  parent_id TEXT            -- NULL for the root
+) STRICT;
+
+-- Every (ancestor, descendant) pair including (u, u): subtree scope is one indexed lookup.
+CREATE TABLE org_closure (
+  ancestor   TEXT NOT NULL,
+  descendant TEXT NOT NULL,
+  depth      INTEGER NOT NULL,
+  PRIMARY KEY (ancestor, descendant)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX org_closure_descendant ON org_closure (descendant);
+
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  org_unit_id   TEXT REFERENCES org_units (id),
+  password_hash TEXT NOT NULL,
+  create_ms     INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,   -- SHA-256 of the bearer token, never the token
+  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  create_ms  INTEGER NOT NULL,
+  expire_ms  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE cases (
+  id                       INTEGER PRIMARY KEY,
+  number                   TEXT NOT NULL UNIQUE,
+  request_id               TEXT NOT NULL,
+  channel                  TEXT NOT NULL,
+  category                 TEXT NOT NULL,
+  priority                 TEXT NOT NULL,
+  grid_id                  TEXT NOT NULL,
+  village_id               TEXT NOT NULL,
+  title                    TEXT NOT NULL,
+  description              TEXT NOT NULL,
+  address                  TEXT NOT NULL,
+  subjects                 TEXT NOT NULL,  -- see case_row.h for the encoding
+  state                    TEXT NOT NULL,
+  assigned_unit_id         TEXT NOT NULL,
+  reporter_id              TEXT NOT NULL,
+  create_ms                INTEGER NOT NULL,
+  update_ms                INTEGER NOT NULL,
+  response_due_ms          INTEGER NOT NULL,
+  respond_ms               INTEGER,
+  resolve_due_ms           INTEGER,
+  resolve_ms               INTEGER,
+  close_ms                 INTEGER,
+  follow_up_due_ms         INTEGER,
+  overdue                  INTEGER NOT NULL,
+  resolve_overdue          INTEGER NOT NULL,
+  follow_up_overdue        INTEGER NOT NULL,
+  escalations              INTEGER NOT NULL,
+  version                  INTEGER NOT NULL,
+  pending_response_warn_ms INTEGER,
+  pending_response_due_ms  INTEGER,
+  pending_resolve_due_ms   INTEGER,
+  pending_follow_up_due_ms INTEGER,
+  last_hash                TEXT NOT NULL   -- head of the case's audit chain
+) STRICT;
+CREATE INDEX cases_assigned_state ON cases (assigned_unit_id, state);
+CREATE INDEX cases_village_state ON cases (village_id, state);
+CREATE INDEX cases_grid_state ON cases (grid_id, state);
+CREATE INDEX cases_reporter ON cases (reporter_id);
+
+CREATE TABLE case_events (
+  case_id          INTEGER NOT NULL REFERENCES cases (id),
+  seq              INTEGER NOT NULL,
+  time_ms          INTEGER NOT NULL,
+  actor_id         TEXT NOT NULL,
+  actor_role       TEXT NOT NULL,
+  actor_unit_id    TEXT NOT NULL,
+  action           TEXT NOT NULL,
+  from_state       TEXT,            -- NULL on the first event
+  to_state         TEXT NOT NULL,
+  assigned_unit_id TEXT NOT NULL,
+  note             TEXT NOT NULL,
+  due_ms           INTEGER,
+  changes          TEXT NOT NULL,   -- see case_row.h for the encoding
+  prev_hash        TEXT NOT NULL,
+  hash             TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+) STRICT, WITHOUT ROWID;
+-- Tamper evidence is the hash chain (a file can be edited with any tool); these triggers
+-- stop honest mistakes and make an edit a deliberate act.
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+
+-- Mirror of cases.pending_*: the scheduler reads the earliest due_ms.
+CREATE TABLE deadlines (
+  case_id INTEGER NOT NULL REFERENCES cases (id),
+  kind    TEXT NOT NULL,  -- engine::DeadlineKind name
+  due_ms  INTEGER NOT NULL,
+  PRIMARY KEY (case_id, kind)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX deadlines_due ON deadlines (due_ms);
+
+CREATE TABLE idempotency (
+  reporter_id TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  case_id     INTEGER NOT NULL REFERENCES cases (id),
+  PRIMARY KEY (reporter_id, request_id)
+) STRICT, WITHOUT ROWID;
+
+-- Reads of personal data (PIPL): who read which case, when, and what.
+CREATE TABLE access_log (
+  id      INTEGER PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  case_id INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  what    TEXT NOT NULL
+) STRICT;
+CREATE INDEX access_log_case ON access_log (case_id, time_ms);
+
+CREATE TABLE case_serials (
+  year INTEGER PRIMARY KEY,
+  last INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", kV1},
+};
+
+std::string NewerMessage(std::int64_t found) {
+  return "database schema version " + std::to_string(found) +
+         " is newer than this gridcare (knows up to " + std::to_string(LatestSchemaVersion()) +
+         "); upgrade gridcare";
+}
+
+Status ApplyOne(Db& db, const Migration& m) {
+  // IMMEDIATE takes the write lock before we re-read the version, so two processes
+  // opening a fresh file at once cannot both apply the same migration.
+  GC_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  auto fail = [&db](Status s) {
+    if (!db.InAutocommit()) (void)db.Exec("ROLLBACK");
+    return s;
+  };
+  auto current = db.QueryInt("PRAGMA user_version");
+  if (!current.ok()) return fail(current.status());
+  if (*current >= m.version) return fail(Status::Ok());  // someone else applied it
+  if (*current != m.version - 1) {
+    return fail(engine::Internal("migration " + std::to_string(m.version) +
+                                 " found schema version " + std::to_string(*current)));
+  }
+  if (Status s = db.Exec(m.sql); !s.ok()) {
+    return fail(engine::Status(s.code(), "migration " + std::to_string(m.version) + " (" +
+                                             std::string(m.name) + "): " + s.message()));
+  }
+  // PRAGMA takes no parameters; the number is our own constant.
+  if (Status s = db.Exec("PRAGMA user_version = " + std::to_string(m.version)); !s.ok()) {
+    return fail(s);
+  }
+  if (Status s = db.Exec("COMMIT"); !s.ok()) return fail(s);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::span<const Migration> AllMigrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Status Migrate(Db& db) {
+  GC_ASSIGN_OR_RETURN(std::int64_t found, db.QueryInt("PRAGMA user_version"));
+  if (found > LatestSchemaVersion()) return engine::DataLoss(NewerMessage(found));
+  for (const Migration& m : kMigrations) {
+    if (m.version > found) GC_RETURN_IF_ERROR(ApplyOne(db, m));
+  }
+  // Another process may have moved the file past us between the checks.
+  GC_ASSIGN_OR_RETURN(std::int64_t now, db.QueryInt("PRAGMA user_version"));
+  if (now > LatestSchemaVersion()) return engine::DataLoss(NewerMessage(now));
+  return Status::Ok();
+}
+
+Status CheckSchemaVersion(Db& db) {
+  GC_ASSIGN_OR_RETURN(std::int64_t found, db.QueryInt("PRAGMA user_version"));
+  if (found > LatestSchemaVersion()) return engine::DataLoss(NewerMessage(found));
+  if (found < 1) {
+    return engine::FailedPrecondition("not a gridcare database (schema version " +
+                                      std::to_string(found) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace gridcare::storage

@@ -1,0 +1,76 @@
+// The read queries of the SQLite store, as functions over one connection, plus the mixin
+// that serves engine::StoreReader from them. Not transactions: the caller holds one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/store.h"
+#include "storage/sqlite.h"
+
+namespace gridcare::storage::reads {
+
+engine::Result<std::optional<engine::Case>> GetCase(Db& db, engine::CaseId id);
+engine::Result<std::vector<engine::CaseEvent>> ListEvents(Db& db, engine::CaseId id);
+// Every filter is a bound parameter; page_size is clamped to 1..200.
+engine::Result<engine::CasePage> ListCases(Db& db, const engine::CaseQuery& query);
+engine::Result<std::optional<engine::CaseId>> FindCaseByRequestId(Db& db,
+                                                                 const std::string& reporter_id,
+                                                                 const std::string& request_id);
+// In the order they were first imported (parents normally before children).
+engine::Result<std::vector<engine::OrgUnit>> ListOrgUnits(Db& db);
+engine::Result<std::vector<engine::User>> ListUsers(Db& db);
+engine::Result<std::optional<engine::User>> FindUserByUsername(Db& db, const std::string& username);
+engine::Result<std::optional<engine::User>> FindUserById(Db& db, const std::string& id);
+engine::Result<std::optional<engine::Session>> FindSession(Db& db, const std::string& token_hash);
+
+// User ids are INTEGER in the table and text in the engine; nullopt for non-numeric text.
+std::optional<std::int64_t> ParseUserId(const std::string& id);
+
+inline constexpr int kMaxPageSize = 200;
+
+}  // namespace gridcare::storage::reads
+
+namespace gridcare::storage {
+
+// Implements the StoreReader half of `Interface` (StoreReader or StoreWriter) on conn().
+template <typename Interface>
+class SqliteReads : public Interface {
+ public:
+  engine::Result<std::optional<engine::Case>> GetCase(engine::CaseId id) override {
+    return reads::GetCase(conn(), id);
+  }
+  engine::Result<std::vector<engine::CaseEvent>> ListEvents(engine::CaseId id) override {
+    return reads::ListEvents(conn(), id);
+  }
+  engine::Result<engine::CasePage> ListCases(const engine::CaseQuery& query) override {
+    return reads::ListCases(conn(), query);
+  }
+  engine::Result<std::optional<engine::CaseId>> FindCaseByRequestId(
+      const std::string& reporter_id, const std::string& request_id) override {
+    return reads::FindCaseByRequestId(conn(), reporter_id, request_id);
+  }
+  engine::Result<std::vector<engine::OrgUnit>> ListOrgUnits() override {
+    return reads::ListOrgUnits(conn());
+  }
+  engine::Result<std::vector<engine::User>> ListUsers() override {
+    return reads::ListUsers(conn());
+  }
+  engine::Result<std::optional<engine::User>> FindUserByUsername(
+      const std::string& username) override {
+    return reads::FindUserByUsername(conn(), username);
+  }
+  engine::Result<std::optional<engine::User>> FindUserById(const std::string& id) override {
+    return reads::FindUserById(conn(), id);
+  }
+  engine::Result<std::optional<engine::Session>> FindSession(
+      const std::string& token_hash) override {
+    return reads::FindSession(conn(), token_hash);
+  }
+
+ protected:
+  virtual Db& conn() = 0;
+};
+
+}  // namespace gridcare::storage

@@ -1,0 +1,280 @@
+// Write operations of the SQLite store: case rows with their hash-chained events and
+// deadline index, org units, users, sessions, access log. Not transaction control.
+#include "storage/store_writes.h"
+
+#include "engine/enums.h"
+#include "storage/case_row.h"
+#include "storage/event_chain.h"
+#include "storage/store_reads.h"
+
+namespace gridcare::storage::writes {
+
+using engine::Case;
+using engine::CaseEvent;
+using engine::Result;
+using engine::Status;
+
+namespace {
+
+std::string CaseName(const Case& c) {
+  return "case " + std::to_string(c.id) + (c.number.empty() ? "" : " (" + c.number + ")");
+}
+
+// The caller's contract, checked before anything is written: a violation is a bug upstream.
+Status CheckEvents(const Case& after, const std::vector<CaseEvent>& events) {
+  if (after.id <= 0) return engine::Internal("SaveCase: case id must be positive");
+  if (events.empty()) return engine::Internal("SaveCase: " + CaseName(after) + " without events");
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].case_id != after.id) {
+      return engine::Internal("SaveCase: an event of " + CaseName(after) + " names case " +
+                              std::to_string(events[i].case_id));
+    }
+    if (events[i].seq != events[0].seq + static_cast<int>(i) || events[i].seq < 1) {
+      return engine::Internal("SaveCase: event seqs of " + CaseName(after) +
+                              " are not consecutive from 1 or more");
+    }
+  }
+  if (after.version != events.back().seq) {
+    return engine::Internal("SaveCase: " + CaseName(after) + " version " +
+                            std::to_string(after.version) + " is not the last event's seq " +
+                            std::to_string(events.back().seq));
+  }
+  return Status::Ok();
+}
+
+const std::string& InsertCaseSql() {
+  static const std::string kSql = [] {
+    std::string values;
+    for (int i = 1; i <= kCaseColumnCount; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    return "INSERT INTO cases (" + CaseColumns() + ") VALUES (" + values + ")";
+  }();
+  return kSql;
+}
+
+const std::string& UpdateCaseSql() {
+  static const std::string kSql = [] {
+    // "col = ?N" for every column but id (?1), guarded by the expected version.
+    std::string sets;
+    std::string_view columns = CaseColumns();
+    int index = 0;
+    while (!columns.empty()) {
+      size_t comma = columns.find(',');
+      std::string_view name = columns.substr(0, comma);
+      columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 2);
+      ++index;
+      if (index == 1) continue;
+      if (!sets.empty()) sets += ", ";
+      sets += std::string(name) + " = ?" + std::to_string(index);
+    }
+    return "UPDATE cases SET " + sets + " WHERE id = ?1 AND version = ?" +
+           std::to_string(kCaseColumnCount + 1);
+  }();
+  return kSql;
+}
+
+// Everything SaveCase writes; the caller wraps it in a savepoint.
+Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
+  const bool is_new = events.front().seq == 1;
+  const int expected_version = after.version - static_cast<int>(events.size());
+  std::string prev_hash;
+
+  if (is_new) {
+    if (!after.request_id.empty()) {
+      GC_ASSIGN_OR_RETURN(auto existing,
+                          reads::FindCaseByRequestId(db, after.reporter_id, after.request_id));
+      if (existing) {
+        return engine::Aborted("duplicate requestId " + after.request_id + " of reporter " +
+                               after.reporter_id + " (case " + std::to_string(*existing) + ")");
+      }
+    }
+  } else {
+    GC_ASSIGN_OR_RETURN(Stmt head,
+                        db.Prepare("SELECT version, last_hash FROM cases WHERE id = ?1"));
+    head.BindInt(1, after.id);
+    GC_ASSIGN_OR_RETURN(bool found, head.Step());
+    if (!found) return engine::NotFound(CaseName(after) + " does not exist");
+    if (head.Int(0) != expected_version) {
+      return engine::Aborted(CaseName(after) + " was changed by someone else (version " +
+                             std::to_string(head.Int(0)) + ", expected " +
+                             std::to_string(expected_version) + ")");
+    }
+    prev_hash = head.Text(1);
+  }
+
+  // Chain the events: each hash covers its content and the hash before it.
+  std::vector<CaseEvent> chained = events;
+  for (CaseEvent& e : chained) {
+    e.prev_hash = prev_hash;
+    e.hash = ChainHash(prev_hash, e);
+    prev_hash = e.hash;
+  }
+
+  if (is_new) {
+    GC_ASSIGN_OR_RETURN(Stmt insert, db.Prepare(InsertCaseSql()));
+    BindCaseColumns(insert, after, prev_hash);
+    GC_RETURN_IF_ERROR(insert.Run());
+    if (!after.request_id.empty()) {
+      GC_ASSIGN_OR_RETURN(Stmt key, db.Prepare("INSERT INTO idempotency (reporter_id, request_id, "
+                                               "case_id) VALUES (?1, ?2, ?3)"));
+      key.BindText(1, after.reporter_id).BindText(2, after.request_id).BindInt(3, after.id);
+      GC_RETURN_IF_ERROR(key.Run());
+    }
+  } else {
+    GC_ASSIGN_OR_RETURN(Stmt update, db.Prepare(UpdateCaseSql()));
+    BindCaseColumns(update, after, prev_hash);
+    update.BindInt(kCaseColumnCount + 1, expected_version);
+    GC_RETURN_IF_ERROR(update.Run());
+    if (db.Changes() != 1) {  // the check above runs in the same transaction; belt and braces
+      return engine::Aborted(CaseName(after) + " was changed by someone else (version " +
+                             std::to_string(expected_version) + " expected)");
+    }
+  }
+
+  std::string values;
+  for (int i = 1; i <= kEventColumnCount; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
+  GC_ASSIGN_OR_RETURN(Stmt insert_event, db.Prepare("INSERT INTO case_events (" + EventColumns() +
+                                                    ") VALUES (" + values + ")"));
+  for (const CaseEvent& e : chained) {
+    insert_event.Reset();
+    BindEventColumns(insert_event, e);
+    GC_RETURN_IF_ERROR(insert_event.Run());
+  }
+
+  // The deadline index mirrors the pending_* fields exactly: replace, never patch.
+  GC_ASSIGN_OR_RETURN(Stmt clear, db.Prepare("DELETE FROM deadlines WHERE case_id = ?1"));
+  clear.BindInt(1, after.id);
+  GC_RETURN_IF_ERROR(clear.Run());
+  const std::pair<engine::DeadlineKind, const std::optional<engine::TimePoint>*> kPending[] = {
+      {engine::DeadlineKind::kResponseWarning, &after.pending_response_warn},
+      {engine::DeadlineKind::kResponseDue, &after.pending_response_due},
+      {engine::DeadlineKind::kResolveDue, &after.pending_resolve_due},
+      {engine::DeadlineKind::kFollowUpDue, &after.pending_follow_up_due},
+  };
+  GC_ASSIGN_OR_RETURN(Stmt add, db.Prepare("INSERT INTO deadlines (case_id, kind, due_ms) "
+                                           "VALUES (?1, ?2, ?3)"));
+  for (const auto& [kind, due] : kPending) {
+    if (!due->has_value()) continue;
+    add.Reset();
+    add.BindInt(1, after.id).BindText(2, engine::Name(kind)).BindInt(3, engine::ToUnixMillis(**due));
+    GC_RETURN_IF_ERROR(add.Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<engine::CaseId> NextCaseId(Db& db) {
+  // One writer at a time holds the write transaction, so max + 1 cannot be handed out twice.
+  GC_ASSIGN_OR_RETURN(std::int64_t id, db.QueryInt("SELECT coalesce(max(id), 0) + 1 FROM cases"));
+  return id;
+}
+
+Result<int> NextCaseSerial(Db& db, int year) {
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("INSERT INTO case_serials (year, last) VALUES (?1, 1) "
+                                            "ON CONFLICT (year) DO UPDATE SET last = last + 1 "
+                                            "RETURNING last"));
+  stmt.BindInt(1, year);
+  GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return engine::Internal("case serial: no row returned");
+  int serial = static_cast<int>(stmt.Int(0));
+  GC_RETURN_IF_ERROR(stmt.Run());  // finish the statement so its write completes
+  return serial;
+}
+
+Status SaveCase(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
+  GC_RETURN_IF_ERROR(CheckEvents(after, events));
+  GC_RETURN_IF_ERROR(db.Exec("SAVEPOINT save_case"));
+  Status s = SaveCaseBody(db, after, events);
+  if (s.ok()) return db.Exec("RELEASE save_case");
+  // After some errors (disk full) SQLite has already rolled the whole transaction back and
+  // the savepoint is gone; then there is nothing left to undo here.
+  if (!db.InAutocommit()) {
+    (void)db.Exec("ROLLBACK TO save_case");
+    (void)db.Exec("RELEASE save_case");
+  }
+  return s;
+}
+
+Status UpsertOrgUnits(Db& db, const std::vector<engine::OrgUnit>& units) {
+  GC_ASSIGN_OR_RETURN(Stmt upsert, db.Prepare(
+      "INSERT INTO org_units (id, name, level, parent_id) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, "
+      "parent_id = excluded.parent_id"));
+  for (const engine::OrgUnit& u : units) {
+    upsert.Reset();
+    upsert.BindText(1, u.id)
+        .BindText(2, u.name)
+        .BindText(3, engine::Name(u.level))
+        .BindTextOrNull(4, u.parent_id);
+    GC_RETURN_IF_ERROR(upsert.Run());
+  }
+  // Rebuilt whole: a moved unit changes the ancestors of its entire subtree. The depth
+  // bound stops a (rejected upstream, but possible in a hand-edited file) cycle.
+  GC_RETURN_IF_ERROR(db.Exec("DELETE FROM org_closure"));
+  return db.Exec(
+      "INSERT OR IGNORE INTO org_closure (ancestor, descendant, depth) "
+      "WITH RECURSIVE closure (ancestor, descendant, depth) AS ("
+      "  SELECT id, id, 0 FROM org_units"
+      "  UNION ALL"
+      "  SELECT closure.ancestor, org_units.id, closure.depth + 1"
+      "  FROM closure JOIN org_units ON org_units.parent_id = closure.descendant"
+      "  WHERE closure.depth < 32)"
+      "SELECT ancestor, descendant, depth FROM closure");
+}
+
+Status UpsertUsers(Db& db, const std::vector<engine::User>& users) {
+  // create_ms is bookkeeping for administrators, not domain time, so SQLite's clock is used.
+  GC_ASSIGN_OR_RETURN(Stmt upsert, db.Prepare(
+      "INSERT INTO users (username, display_name, role, org_unit_id, password_hash, create_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) "
+      "ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, "
+      "role = excluded.role, org_unit_id = excluded.org_unit_id, "
+      "password_hash = CASE WHEN excluded.password_hash = '' THEN users.password_hash "
+      "ELSE excluded.password_hash END"));
+  for (const engine::User& u : users) {
+    upsert.Reset();
+    upsert.BindText(1, u.username)
+        .BindText(2, u.display_name)
+        .BindText(3, engine::Name(u.role))
+        .BindTextOrNull(4, u.org_unit_id)
+        .BindText(5, u.password_hash);
+    GC_RETURN_IF_ERROR(upsert.Run());
+  }
+  return Status::Ok();
+}
+
+Status SaveSession(Db& db, const engine::Session& session) {
+  std::optional<std::int64_t> user = reads::ParseUserId(session.user_id);
+  if (!user) return engine::InvalidArgument("session user id is not a user: " + session.user_id);
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(
+      "INSERT INTO sessions (token_hash, user_id, create_ms, expire_ms) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id, "
+      "create_ms = excluded.create_ms, expire_ms = excluded.expire_ms"));
+  stmt.BindText(1, session.token_hash)
+      .BindInt(2, *user)
+      .BindInt(3, engine::ToUnixMillis(session.create_time))
+      .BindInt(4, engine::ToUnixMillis(session.expire_time));
+  return stmt.Run();
+}
+
+Status DeleteSession(Db& db, const std::string& token_hash) {
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("DELETE FROM sessions WHERE token_hash = ?1"));
+  stmt.BindText(1, token_hash);
+  return stmt.Run();
+}
+
+Status LogAccess(Db& db, const std::vector<engine::AccessRecord>& records) {
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("INSERT INTO access_log (user_id, case_id, time_ms, "
+                                            "what) VALUES (?1, ?2, ?3, ?4)"));
+  for (const engine::AccessRecord& r : records) {
+    stmt.Reset();
+    stmt.BindText(1, r.user_id)
+        .BindInt(2, r.case_id)
+        .BindInt(3, engine::ToUnixMillis(r.time))
+        .BindText(4, r.what);
+    GC_RETURN_IF_ERROR(stmt.Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace gridcare::storage::writes

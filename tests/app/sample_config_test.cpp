@@ -1,0 +1,158 @@
+// Tests that deploy/gridcare.toml loads, sets every key to the default it documents, and
+// covers every key the loader accepts. Not the loader's rules (config_test.cpp).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/calendar_file.h"
+#include "app/config.h"
+#include "tests/support/temp_dir.h"
+
+#ifndef TOML_HEADER_ONLY
+#define TOML_HEADER_ONLY 0
+#endif
+#include <toml++/toml.h>
+
+namespace gridcare::app {
+namespace {
+
+using engine::Category;
+using engine::Priority;
+using engine::SlaDuration;
+
+const std::string kSample = std::string(GRIDCARE_SOURCE_DIR) + "/deploy/gridcare.toml";
+constexpr const char* kInstalledCalendar = "/usr/share/gridcare/calendar/cn-statutory.toml";
+
+SlaDuration H(int h) { return SlaDuration::Natural(std::chrono::hours(h)); }
+
+// The keys the loader accepts in one table, read from its "unknown key" error. The sample
+// then fails this test when a key is added to config.cpp but not documented in the sample.
+std::set<std::string> AcceptedKeys(const std::string& table) {
+  testing::TempDir dir;
+  const std::string path = dir.File("probe.toml");
+  std::ofstream(path) << (table.empty() ? "" : "[" + table + "]\n") << "zz_not_a_key = 1\n";
+  const auto c = LoadConfig(path);
+  REQUIRE_FALSE(c.ok());
+  const std::string& m = c.status().message();
+  const auto open = m.find("(expected ");
+  const auto close = m.rfind(')');
+  REQUIRE(open != std::string::npos);
+  REQUIRE(close != std::string::npos);
+  std::set<std::string> keys;
+  std::istringstream list(m.substr(open + 10, close - open - 10));
+  for (std::string item; std::getline(list, item, ',');) {
+    for (const char* noise : {" ", "or ", "tables "}) {
+      while (item.rfind(noise, 0) == 0) item.erase(0, std::string(noise).size());
+    }
+    if (!item.empty()) keys.insert(item);
+  }
+  return keys;
+}
+
+std::set<std::string> KeysOf(const toml::table& t) {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : t) keys.insert(std::string(k.str()));
+  return keys;
+}
+
+TEST_CASE("the sample config in deploy/ loads and matches the defaults it documents", "[app]") {
+  const auto loaded = LoadConfig(kSample);
+  INFO(loaded.status().message());
+  REQUIRE(loaded.ok());
+  const Config& c = *loaded;
+  const Config d = DefaultConfig();
+
+  CHECK(c.sla.response == H(48));
+  CHECK(c.sla.escalated_response == H(24));
+  CHECK(c.sla.resolve == SlaDuration::WorkingDays(15));
+  CHECK(c.sla.follow_up == H(24 * 7));
+  CHECK(c.sla.warn_at == 0.75);
+  CHECK(c.sla.response == d.sla.response);
+  CHECK(c.sla.escalated_response == d.sla.escalated_response);
+  CHECK(c.sla.resolve == d.sla.resolve);
+  CHECK(c.sla.follow_up == d.sla.follow_up);
+  CHECK(c.sla.warn_at == d.sla.warn_at);
+
+  // The override examples restate the built-in min(2h, response); the policy is unchanged.
+  CHECK(c.sla_by_category.at(Category::kDomesticViolence).response == H(2));
+  CHECK(c.sla_by_priority.at(Priority::kUrgent).response == H(2));
+  const engine::SlaPolicy policy = c.MakeSlaPolicy();
+  const engine::SlaPolicy defaults = d.MakeSlaPolicy();
+  for (const Category cat : engine::AllValues<Category>()) {
+    for (const Priority pri : engine::AllValues<Priority>()) {
+      CAPTURE(engine::Name(cat), engine::Name(pri));
+      const engine::SlaWindows a = policy.For(cat, pri);
+      const engine::SlaWindows b = defaults.For(cat, pri);
+      CHECK(a.response == b.response);
+      CHECK(a.escalated_response == b.escalated_response);
+      CHECK(a.resolve == b.resolve);
+      CHECK(a.follow_up == b.follow_up);
+      CHECK(a.warn_at == b.warn_at);
+    }
+  }
+
+  CHECK(c.case_number_prefix == "NA");
+  CHECK(c.case_number_prefix == d.case_number_prefix);
+  CHECK(c.server.listen == "127.0.0.1:8080");
+  CHECK(c.server.listen == d.server.listen);
+  CHECK(c.server.max_body_bytes == d.server.max_body_bytes);
+  CHECK(c.server.max_header_bytes == d.server.max_header_bytes);
+  CHECK(c.server.read_timeout == d.server.read_timeout);
+  CHECK(c.server.idle_timeout == d.server.idle_timeout);
+  CHECK(c.server.max_connections == d.server.max_connections);
+  CHECK(c.server.session_ttl == d.server.session_ttl);
+
+  // The loader only stores the path (the calendar is opened by the runtime), so the installed
+  // path loads here even where nothing is installed.
+  CHECK(c.calendar_file == kInstalledCalendar);
+}
+
+TEST_CASE("the sample config's calendar is the repo file that deploy/ installs there", "[app]") {
+  // Dockerfile and README copy data/calendar/ to /usr/share/gridcare/calendar/. Point a copy
+  // of the sample at the repo's file and load both, as `gridcare serve` would.
+  std::ifstream in(kSample);
+  REQUIRE(in);
+  std::ostringstream rewritten;
+  const std::string repo_calendar = std::string(GRIDCARE_SOURCE_DIR) + "/data/calendar/" +
+                                    std::filesystem::path(kInstalledCalendar).filename().string();
+  int replaced = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(kInstalledCalendar) != std::string::npos) {
+      line = "file = \"" + repo_calendar + "\"";
+      ++replaced;
+    }
+    rewritten << line << "\n";
+  }
+  REQUIRE(replaced == 1);
+
+  testing::TempDir dir;
+  const std::string path = dir.File("gridcare.toml");
+  std::ofstream(path) << rewritten.str();
+  const auto c = LoadConfig(path);
+  INFO(c.status().message());
+  REQUIRE(c.ok());
+  CHECK(c->calendar_file == repo_calendar);
+  const auto calendar = LoadWorkCalendar(c->calendar_file);
+  INFO(calendar.status().message());
+  CHECK(calendar.ok());
+}
+
+TEST_CASE("the sample config sets every key the loader accepts", "[app]") {
+  const toml::table sample = toml::parse_file(kSample);
+
+  CHECK(KeysOf(sample) == AcceptedKeys(""));
+  for (const char* table : {"sla", "calendar", "cases", "server"}) {
+    CAPTURE(table);
+    REQUIRE(sample[table].as_table() != nullptr);
+    CHECK(KeysOf(*sample[table].as_table()) == AcceptedKeys(table));
+  }
+  REQUIRE(sample["sla"]["category"]["DOMESTIC_VIOLENCE"].as_table() != nullptr);
+  REQUIRE(sample["sla"]["priority"]["URGENT"].as_table() != nullptr);
+}
+
+}  // namespace
+}  // namespace gridcare::app

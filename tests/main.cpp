@@ -1,0 +1,3 @@
+// The one Catch2 main for all tests.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>

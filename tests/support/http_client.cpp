@@ -1,0 +1,179 @@
+// HttpClient: connect, write a request, read one response (Content-Length or until close).
+#include "tests/support/http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstring>
+
+namespace gridcare::testing {
+namespace {
+
+bool SendAll(int fd, const std::string& data) {
+  size_t sent = 0;
+  while (sent < data.size()) {
+    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Reads more bytes into `buf`; false on close, error or timeout.
+bool ReadMore(int fd, std::string& buf, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return false;
+  char chunk[16384];
+  const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+  if (n <= 0) return false;
+  buf.append(chunk, static_cast<size_t>(n));
+  return true;
+}
+
+}  // namespace
+
+HttpClient::~HttpClient() { Close(); }
+
+void HttpClient::Close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  pending_.clear();
+}
+
+bool HttpClient::Connect(std::string* error) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port_));
+  ::inet_pton(AF_INET, host_.c_str(), &addr.sin_addr);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    *error = std::string("connect: ") + std::strerror(errno);
+    Close();
+    return false;
+  }
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return true;
+}
+
+HttpReply HttpClient::Request(const std::string& method, const std::string& target,
+                              const std::string& body,
+                              const std::map<std::string, std::string>& headers) {
+  HttpReply reply;
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\n";
+  bool has_type = false;
+  for (const auto& [k, v] : headers) {
+    req += k + ": " + v + "\r\n";
+    if (k == "Content-Type") has_type = true;
+  }
+  if (!body.empty() && !has_type) req += "Content-Type: application/json\r\n";
+  req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (fd_ < 0 && !Connect(&reply.error)) return reply;
+    if (SendAll(fd_, req)) break;
+    Close();  // a kept-alive connection the server closed: reconnect once
+    if (attempt == 1) {
+      reply.error = "send failed";
+      return reply;
+    }
+  }
+  std::string buf = std::move(pending_);
+  pending_.clear();
+  size_t header_end;
+  while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
+    if (!ReadMore(fd_, buf, 30000)) {
+      reply.error = "connection closed before headers";
+      Close();
+      return reply;
+    }
+  }
+  const std::string head = buf.substr(0, header_end);
+  buf.erase(0, header_end + 4);
+  const auto sp = head.find(' ');
+  reply.status = sp == std::string::npos ? 0 : std::atoi(head.c_str() + sp + 1);
+  size_t pos = head.find("\r\n");
+  while (pos != std::string::npos) {
+    const size_t next = head.find("\r\n", pos + 2);
+    const std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos
+                                                                            : next - pos - 2);
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      size_t v = colon + 1;
+      while (v < line.size() && line[v] == ' ') ++v;
+      reply.headers[name] = line.substr(v);
+    }
+    pos = next;
+  }
+  const auto cl = reply.headers.find("content-length");
+  if (cl != reply.headers.end()) {
+    const size_t len = std::stoul(cl->second);
+    while (buf.size() < len) {
+      if (!ReadMore(fd_, buf, 30000)) {
+        reply.error = "connection closed mid-body";
+        Close();
+        return reply;
+      }
+    }
+    reply.body = buf.substr(0, len);
+    pending_ = buf.substr(len);
+  } else {
+    while (ReadMore(fd_, buf, 30000)) {
+    }
+    reply.body = buf;
+    Close();
+  }
+  const auto conn = reply.headers.find("connection");
+  if (conn != reply.headers.end() && conn->second == "close") Close();
+  return reply;
+}
+
+std::string HttpClient::Raw(const std::string& bytes, int timeout_ms) {
+  std::string error;
+  Close();
+  if (!Connect(&error)) return "";
+  SendAll(fd_, bytes);
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (!ReadMore(fd_, out, static_cast<int>(left.count()) + 1)) break;
+  }
+  Close();
+  return out;
+}
+
+int HttpClient::OpenStream(const std::string& target,
+                           const std::map<std::string, std::string>& headers) {
+  std::string error;
+  Close();
+  if (!Connect(&error)) return -1;
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  req += "\r\n";
+  SendAll(fd_, req);
+  const int fd = fd_;
+  fd_ = -1;  // the caller owns it now
+  return fd;
+}
+
+std::string ReadUntil(int fd, const std::string& needle, int timeout_ms) {
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (out.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (!ReadMore(fd, out, static_cast<int>(left.count()) + 1)) break;
+  }
+  return out;
+}
+
+}  // namespace gridcare::testing
