@@ -21,7 +21,7 @@ int Run(int argc, char** argv) {
   std::string db;
   std::string csv;
   std::string to;
-  std::string listen = "127.0.0.1:8080";
+  std::string listen;  // empty: the config's [server] listen (default 127.0.0.1:8080)
   std::string config;
   bool demo = false;
 

@@ -162,4 +162,69 @@ Result<CasePage> CaseService::List(const Actor& actor, const ListRequest& reques
   return reader->ListCases(q);
 }
 
+Result<StatsReport> CaseService::Stats(const Actor& actor,
+                                      const std::optional<std::string>& unit_id) {
+  const auto tree = this->tree();
+  const std::string unit = unit_id.value_or(actor.unit_id);
+  const OrgUnit* root = tree->Find(unit);
+  if (root == nullptr) return InvalidArgument("unitId: no unit " + unit);
+  if (actor.role != Role::kAdmin && !tree->IsWithin(unit, actor.unit_id)) {
+    return PermissionDenied("unitId: " + unit + " is outside your unit " + actor.unit_id);
+  }
+  std::vector<std::string> ids;
+  for (const OrgUnit* child : tree->Children(unit)) ids.push_back(child->id);
+  ids.push_back(unit);  // last: the total
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_ASSIGN_OR_RETURN(auto counts, reader->CountCasesByUnit(ids));
+  if (counts.size() != ids.size()) return Internal("stats: one count per unit expected");
+  StatsReport report;
+  for (size_t i = 0; i + 1 < counts.size(); ++i) {
+    report.units.push_back(MakeUnitStats(counts[i], tree->Find(ids[i])->name));
+  }
+  report.total = MakeUnitStats(counts.back(), root->name);
+  report.total.unit_id.clear();  // the contract's total row names no unit
+  return report;
+}
+
+Result<CaseTotals> CaseService::Totals() {
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  return reader->CountTotals();
+}
+
+Result<bool> CaseService::FireDeadline(const DueDeadline& deadline) {
+  const auto tree = this->tree();
+  const RuleBook rules{*tree, sla_, calendar_};
+  const TimePoint now = clock_.Now();
+  const Actor system = Actor::System();
+  CommandRequest request;
+  request.command = CommandForDeadline(deadline.kind);
+  request.due_time = deadline.due;
+  Case after;
+  std::vector<std::string> warnings;
+  std::vector<CaseEvent> events;
+  bool fired = false;
+  const Status s = store_.Write([&](StoreWriter& w) -> Status {
+    GC_ASSIGN_OR_RETURN(auto before, w.GetCase(deadline.case_id));
+    if (!before) return Status::Ok();
+    auto d = DecideCommand(*before, request, system, now, rules);
+    if (!d.ok()) {
+      // Stale: the deadline no longer matches the case. Nothing to do.
+      if (d.status().code() == ErrorCode::kFailedPrecondition) return Status::Ok();
+      return d.status();
+    }
+    GC_RETURN_IF_ERROR(w.SaveCase(d->after, d->events));
+    warnings = std::move(d->warnings);
+    events = std::move(d->events);
+    after = std::move(d->after);
+    fired = true;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (fired) {
+    Warn(warnings);
+    Notify(after, events);
+  }
+  return fired;
+}
+
 }  // namespace gridcare::engine

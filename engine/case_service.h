@@ -55,6 +55,15 @@ class CaseService {
   Result<Case> Get(const Actor& actor, CaseId id);
   Result<std::vector<CaseEvent>> Events(const Actor& actor, CaseId id);
   Result<CasePage> List(const Actor& actor, const ListRequest& request);
+  // Per-child-unit figures for `unit_id` (default: the actor's unit), which must lie within
+  // the actor's own unit (PERMISSION_DENIED otherwise; ADMIN sees every unit).
+  Result<StatsReport> Stats(const Actor& actor, const std::optional<std::string>& unit_id);
+  Result<CaseTotals> Totals();
+
+  // Fires one stored deadline through the same write path as a user action: the case
+  // change, its events and its next deadlines commit together. Returns false when the
+  // deadline was no longer pending (already fired, or the case moved on) — not an error.
+  Result<bool> FireDeadline(const DueDeadline& deadline);
 
  private:
   Result<Case> ReadInScope(StoreReader& reader, const Actor& actor, CaseId id,

@@ -71,6 +71,11 @@ struct DueDeadline {
   TimePoint due{};
 };
 
+struct CaseTotals {
+  std::int64_t open = 0;
+  std::int64_t overdue_open = 0;
+};
+
 // Group-commit figures for /metrics.
 struct WriteStats {
   std::uint64_t batches = 0;            // committed transactions
@@ -99,6 +104,15 @@ class StoreReader {
   virtual Result<std::optional<User>> FindUserByUsername(const std::string& username) = 0;
   virtual Result<std::optional<User>> FindUserById(const std::string& id) = 0;
   virtual Result<std::optional<Session>> FindSession(const std::string& token_hash) = 0;
+  // For each unit: counts over the cases whose grid lies in that unit's subtree.
+  virtual Result<std::vector<UnitCaseCounts>> CountCasesByUnit(
+      const std::vector<std::string>& unit_ids) = 0;
+  // Deadlines due at or before `until`, oldest first, at most `limit`.
+  virtual Result<std::vector<DueDeadline>> ListDueDeadlines(TimePoint until, int limit) = 0;
+  // The earliest stored deadline, if any.
+  virtual Result<std::optional<TimePoint>> NextDeadline() = 0;
+  // Open cases, and open cases whose response SLA was breached, across the whole store.
+  virtual Result<CaseTotals> CountTotals() = 0;
 };
 
 // Writes, inside one transaction: everything a callback does commits together or not at all.
@@ -126,6 +140,7 @@ class Store {
   // Returns only once the commit is durable.
   virtual Status Write(const std::function<Status(StoreWriter&)>& fn) = 0;
   virtual Result<std::unique_ptr<StoreReader>> Read() = 0;
+  virtual WriteStats write_stats() const = 0;
 };
 
 }  // namespace gridcare::engine

@@ -2,6 +2,9 @@
 // snapshot readers from a small pool. Not the queries themselves (store_reads/writes.*).
 #include "storage/sqlite_store.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <utility>
 #include <vector>
 
@@ -182,13 +185,31 @@ Status SqliteStore::Write(const std::function<Status(engine::StoreWriter&)>& fn)
     // SQLite ended the transaction by itself (e.g. disk full) and the callback went on.
     return engine::Unavailable("storage cannot take writes: the transaction was rolled back");
   }
+  const auto commit_start = std::chrono::steady_clock::now();
   Status commit = writer_.Exec("COMMIT");
+  {
+    std::lock_guard stats_lock(stats_mu_);
+    if (commit.ok()) {
+      ++stats_.batches;
+      ++stats_.commands;
+      stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, 1);
+      stats_.commit_seconds_sum +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count();
+    } else {
+      ++stats_.failed_commits;
+    }
+  }
   if (!commit.ok()) {
     if (commit.code() == engine::ErrorCode::kUnavailable) return commit;
     return engine::Unavailable("storage cannot take writes: commit failed (" + commit.message() +
                                ")");
   }
   return Status::Ok();
+}
+
+engine::WriteStats SqliteStore::write_stats() const {
+  std::lock_guard lock(stats_mu_);
+  return stats_;
 }
 
 Result<std::unique_ptr<engine::StoreReader>> SqliteStore::Read() {

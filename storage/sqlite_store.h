@@ -39,6 +39,7 @@ class SqliteStore : public engine::Store {
 
   engine::Status Write(const std::function<engine::Status(engine::StoreWriter&)>& fn) override;
   engine::Result<std::unique_ptr<engine::StoreReader>> Read() override;
+  engine::WriteStats write_stats() const override;
 
   // Fault injection for tests: sets the page cap (see Options); 0 lifts it.
   engine::Status SetMaxPageCountForTesting(std::int64_t pages);
@@ -53,6 +54,8 @@ class SqliteStore : public engine::Store {
   std::mutex write_mu_;  // one write transaction at a time; SQLite allows no more anyway
   Db writer_;
   std::shared_ptr<ReadPool> pool_;
+  mutable std::mutex stats_mu_;
+  engine::WriteStats stats_;
 };
 
 }  // namespace gridcare::storage

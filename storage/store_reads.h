@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/store.h"
+#include "storage/monitor_reads.h"
 #include "storage/sqlite.h"
 
 namespace gridcare::storage::reads {
@@ -68,6 +69,18 @@ class SqliteReads : public Interface {
       const std::string& token_hash) override {
     return reads::FindSession(conn(), token_hash);
   }
+  engine::Result<std::vector<engine::UnitCaseCounts>> CountCasesByUnit(
+      const std::vector<std::string>& unit_ids) override {
+    return reads::CountCasesByUnit(conn(), unit_ids);
+  }
+  engine::Result<std::vector<engine::DueDeadline>> ListDueDeadlines(engine::TimePoint until,
+                                                                    int limit) override {
+    return reads::ListDueDeadlines(conn(), until, limit);
+  }
+  engine::Result<std::optional<engine::TimePoint>> NextDeadline() override {
+    return reads::NextDeadline(conn());
+  }
+  engine::Result<engine::CaseTotals> CountTotals() override { return reads::CountTotals(conn()); }
 
  protected:
   virtual Db& conn() = 0;
