@@ -25,19 +25,26 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   engine::CaseService* cases = rt.cases.get();
   app->hub_ = std::make_unique<handlers::EventHub>([cases] { return cases->tree(); });
   handlers::EventHub* hub = app->hub_.get();
+  app->scheduler_ = std::make_unique<SlaScheduler>(*rt.cases, *rt.store);
+  SlaScheduler* scheduler = app->scheduler_.get();
   rt.cases->SetChangeListener(
-      [hub](const engine::Case& c, const std::vector<engine::CaseEvent>& events) {
+      [hub, scheduler](const engine::Case& c, const std::vector<engine::CaseEvent>& events) {
         hub->Publish(c, events);
+        scheduler->PokeFor(c);
       });
   app->metrics_ = std::make_unique<handlers::Metrics>();
   engine::Store* store = rt.store.get();
   app->api_ = std::make_unique<handlers::Api>(handlers::ApiDeps{
       *rt.cases, *app->auth_, *app->hub_, *app->metrics_,
-      [store] { return handlers::FormatWriteStats(store->write_stats()); }});
+      [store, scheduler] {
+        return handlers::FormatWriteStats(store->write_stats()) + scheduler->MetricsText();
+      }});
   handlers::Api* api = app->api_.get();
   app->http_ = std::make_unique<handlers::HttpServer>(
       http, [api](const handlers::HttpRequest& r) { return api->Handle(r); });
   GC_RETURN_IF_ERROR(app->http_->Start());
+  // Deadlines that fell while the server was down are fired first, oldest first.
+  app->scheduler_->Start();
   app->serve_thread_ = std::thread([srv = app->http_.get()] { srv->Run(); });
   spdlog::info("serving http://{}:{}/ on {}", http.host, app->http_->port(), options.db_path);
   return app;
@@ -49,6 +56,7 @@ void ServerApp::Shutdown() {
   http_->Shutdown();
   if (serve_thread_.joinable()) serve_thread_.join();
   http_.reset();
+  scheduler_->Stop();
   runtime_->cases->SetChangeListener(nullptr);
 }
 

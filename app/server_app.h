@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/runtime.h"
+#include "app/sla_scheduler.h"
 #include "handlers/api.h"
 #include "handlers/http_server.h"
 
@@ -27,6 +28,7 @@ class ServerApp {
 
   std::uint16_t port() const { return http_->port(); }
   Runtime& runtime() { return *runtime_; }
+  SlaScheduler& scheduler() { return *scheduler_; }
   // Graceful: stop accepting, finish in-flight requests, end streams, close the store.
   void Shutdown();
 
@@ -34,6 +36,7 @@ class ServerApp {
   ServerApp() = default;
 
   std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<SlaScheduler> scheduler_;
   std::unique_ptr<handlers::Authenticator> auth_;
   std::unique_ptr<handlers::EventHub> hub_;
   std::unique_ptr<handlers::Metrics> metrics_;

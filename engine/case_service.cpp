@@ -191,40 +191,49 @@ Result<CaseTotals> CaseService::Totals() {
   return reader->CountTotals();
 }
 
-Result<bool> CaseService::FireDeadline(const DueDeadline& deadline) {
+Result<int> CaseService::FireDeadlines(const std::vector<DueDeadline>& deadlines) {
   const auto tree = this->tree();
   const RuleBook rules{*tree, sla_, calendar_};
   const TimePoint now = clock_.Now();
   const Actor system = Actor::System();
-  CommandRequest request;
-  request.command = CommandForDeadline(deadline.kind);
-  request.due_time = deadline.due;
-  Case after;
   std::vector<std::string> warnings;
-  std::vector<CaseEvent> events;
-  bool fired = false;
+  std::vector<std::pair<Case, std::vector<CaseEvent>>> changed;
   const Status s = store_.Write([&](StoreWriter& w) -> Status {
-    GC_ASSIGN_OR_RETURN(auto before, w.GetCase(deadline.case_id));
-    if (!before) return Status::Ok();
-    auto d = DecideCommand(*before, request, system, now, rules);
-    if (!d.ok()) {
-      // Stale: the deadline no longer matches the case. Nothing to do.
-      if (d.status().code() == ErrorCode::kFailedPrecondition) return Status::Ok();
-      return d.status();
+    warnings.clear();
+    changed.clear();
+    for (const DueDeadline& deadline : deadlines) {
+      GC_ASSIGN_OR_RETURN(auto before, w.GetCase(deadline.case_id));
+      if (!before) continue;
+      CommandRequest request;
+      request.command = CommandForDeadline(deadline.kind);
+      request.due_time = deadline.due;
+      auto d = DecideCommand(*before, request, system, now, rules);
+      // FAILED_PRECONDITION: stale, the deadline no longer matches the case.
+      if (!d.ok() && d.status().code() == ErrorCode::kFailedPrecondition) continue;
+      if (!d.ok()) return d.status();
+      GC_RETURN_IF_ERROR(w.SaveCase(d->after, d->events));
+      for (auto& warning : d->warnings) warnings.push_back(std::move(warning));
+      changed.emplace_back(std::move(d->after), std::move(d->events));
     }
-    GC_RETURN_IF_ERROR(w.SaveCase(d->after, d->events));
-    warnings = std::move(d->warnings);
-    events = std::move(d->events);
-    after = std::move(d->after);
-    fired = true;
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  if (fired) {
-    Warn(warnings);
-    Notify(after, events);
+  Warn(warnings);
+  for (const auto& [c, events] : changed) Notify(c, events);
+  return static_cast<int>(changed.size());
+}
+
+Result<CaseService::FireReport> CaseService::FireDue(int limit) {
+  std::vector<DueDeadline> due;
+  {
+    GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+    GC_ASSIGN_OR_RETURN(due, reader->ListDueDeadlines(clock_.Now(), limit));
   }
-  return fired;
+  FireReport report;
+  report.due = static_cast<int>(due.size());
+  if (due.empty()) return report;
+  GC_ASSIGN_OR_RETURN(report.fired, FireDeadlines(due));
+  return report;
 }
 
 }  // namespace gridcare::engine

@@ -60,10 +60,17 @@ class CaseService {
   Result<StatsReport> Stats(const Actor& actor, const std::optional<std::string>& unit_id);
   Result<CaseTotals> Totals();
 
-  // Fires one stored deadline through the same write path as a user action: the case
-  // change, its events and its next deadlines commit together. Returns false when the
-  // deadline was no longer pending (already fired, or the case moved on) — not an error.
-  Result<bool> FireDeadline(const DueDeadline& deadline);
+  // Fires stored deadlines through the same write path as a user action: each case's
+  // change, its events and its next deadlines commit together, and the whole batch in one
+  // transaction. A deadline no longer pending (already fired, or the case moved on) is
+  // skipped, never fired twice. Returns how many fired.
+  Result<int> FireDeadlines(const std::vector<DueDeadline>& deadlines);
+  // Fires what is due now, oldest first, at most `limit`.
+  struct FireReport {
+    int due = 0;    // deadlines found due
+    int fired = 0;  // of those, how many changed their case
+  };
+  Result<FireReport> FireDue(int limit);
 
  private:
   Result<Case> ReadInScope(StoreReader& reader, const Actor& actor, CaseId id,

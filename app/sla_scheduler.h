@@ -1,0 +1,67 @@
+// The SLA scheduler: a thread that sleeps until the earliest stored deadline, fires what is
+// due through CaseService (one transaction per batch), and wakes early when an earlier
+// deadline is written. Not the rules: what a deadline does is the transition table's.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "engine/case_service.h"
+#include "engine/store.h"
+
+namespace gridcare::app {
+
+struct SlaSchedulerOptions {
+  int batch = 500;  // deadlines per transaction
+  // Upper bound on one sleep. Sleeps are absolute wall-clock waits, so a clock set forward
+  // wakes them early and a clock set back makes them wait longer, as it should; the cap
+  // only bounds the cost of a wake-up that was somehow missed.
+  std::chrono::minutes max_sleep{10};
+};
+
+struct SlaSchedulerStats {
+  std::uint64_t fired = 0;    // deadlines that changed a case
+  std::uint64_t wakeups = 0;  // times the thread woke up
+  std::uint64_t errors = 0;   // passes that failed (store unavailable, ...)
+};
+
+class SlaScheduler {
+ public:
+  SlaScheduler(engine::CaseService& cases, engine::Store& store, SlaSchedulerOptions options = {});
+  ~SlaScheduler();
+
+  // Fires everything due now (start-up catch-up included), oldest first, then returns.
+  // Tests on a fake clock call this instead of running the thread.
+  engine::Result<int> RunDue();
+
+  // Runs the thread (on the system clock). Missed deadlines are processed first.
+  void Start();
+  void Stop();
+  // A deadline at `due` was just written: wake up if it is earlier than the current sleep.
+  void Poke(engine::TimePoint due);
+  // Wakes up for `c` if it carries a deadline earlier than the current sleep.
+  void PokeFor(const engine::Case& c);
+
+  SlaSchedulerStats stats() const;
+  std::string MetricsText() const;
+
+ private:
+  void Loop();
+
+  engine::CaseService& cases_;
+  engine::Store& store_;
+  const SlaSchedulerOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool poked_ = false;
+  std::optional<engine::TimePoint> sleeping_until_;
+  SlaSchedulerStats stats_;
+  std::thread thread_;
+};
+
+}  // namespace gridcare::app

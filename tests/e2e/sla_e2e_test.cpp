@@ -1,0 +1,57 @@
+// The one end-to-end SLA test on real time: 2-second windows against the real server.
+// A report nobody answers becomes overdue, climbs village → township → city, and shows up
+// in the OVERDUE view, in the stats and on the live stream. Waits poll with a deadline.
+#include <google/protobuf/util/json_util.h>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "gridcare/v1/case.pb.h"
+#include "tests/e2e/server_fixture.h"
+
+namespace gridcare::testing {
+
+TEST_CASE("an unanswered report is escalated twice on real time and seen everywhere",
+          "[e2e][slow]") {
+  TestServer server("[sla]\nresponse = \"2s\"\nescalated_response = \"2s\"\n");
+  Caller worker(server, "gw111"), city(server, "staffC"), sup(server, "supC");
+  HttpClient stream_client("127.0.0.1", server.port());
+  const int stream = stream_client.OpenStream("/v1/stream", {{"Authorization", city.auth()}});
+  REQUIRE(ReadUntil(stream, ": connected", 5000).find(": connected") != std::string::npos);
+
+  const v1::Case c = worker.CaseFrom(worker.Call("POST", "/v1/cases", ReportJson("sla-1")));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  v1::Case now;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = city.Call("GET", "/v1/cases/" + c.id());
+    REQUIRE(r.status == 200);
+    now = city.CaseFrom(r);
+    if (now.assigned_unit_id() == "C") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling, not waiting out a window
+  }
+  CHECK(now.overdue());
+  CHECK(now.assigned_unit_id() == "C");
+  CHECK(now.escalations() == 2);
+
+  auto overdue = city.Call("GET", "/v1/cases?view=OVERDUE");
+  REQUIRE(overdue.status == 200);
+  CHECK(overdue.body.find(c.number()) != std::string::npos);
+
+  auto stats = sup.Call("GET", "/v1/stats");
+  REQUIRE(stats.status == 200);
+  CHECK(stats.body.find("\"unitId\":\"T1\",\"name\":\"柳城街道\",\"total\":1,\"open\":1,\"overdue\":1") !=
+        std::string::npos);
+
+  const std::string seen = ReadUntil(stream, "\"assignedUnitId\":\"C\"", 10000);
+  CHECK(seen.find("\"action\":\"SLA_BREACHED\"") != std::string::npos);
+  CHECK(seen.find("\"action\":\"ESCALATED\"") != std::string::npos);
+  CHECK(seen.find("\"assignedUnitId\":\"C\"") != std::string::npos);
+  ::close(stream);
+
+  auto events = city.Call("GET", "/v1/cases/" + c.id() + "/events");
+  CHECK(events.body.find("\"actorId\":\"system\"") != std::string::npos);
+}
+
+}  // namespace gridcare::testing
