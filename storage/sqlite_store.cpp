@@ -1,16 +1,18 @@
-// SqliteStore: connection setup, the write transaction around each Write callback, and
-// snapshot readers from a small pool. Not the queries themselves (store_reads/writes.*).
+// SqliteStore: connection setup, the group transaction the writer thread runs around queued
+// Write callbacks, and snapshot readers from a small pool. Not the queries (store_*.cpp).
 #include "storage/sqlite_store.h"
 
 #include <algorithm>
 #include <chrono>
-
+#include <exception>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "storage/migrations.h"
 #include "storage/store_reads.h"
 #include "storage/store_writes.h"
+#include "storage/write_queue.h"
 
 namespace gridcare::storage {
 
@@ -92,7 +94,7 @@ class SqliteReader final : public SqliteReads<engine::StoreReader> {
   Db db_;
 };
 
-class SqliteWriter final : public SqliteReads<engine::StoreWriter> {
+class SqliteWriter final : public SqliteReads<SqliteOutboxWrites<engine::StoreWriter>> {
  public:
   explicit SqliteWriter(Db& db) : db_(db) {}
 
@@ -125,19 +127,54 @@ class SqliteWriter final : public SqliteReads<engine::StoreWriter> {
   Db& db_;
 };
 
-// Rolls back whatever is still open when Write leaves, however it leaves.
-class RollbackGuard {
- public:
-  explicit RollbackGuard(Db& db) : db_(db) {}
-  ~RollbackGuard() {
-    if (!db_.InAutocommit()) (void)db_.Exec("ROLLBACK");
-  }
-  RollbackGuard(const RollbackGuard&) = delete;
-  RollbackGuard& operator=(const RollbackGuard&) = delete;
-
- private:
-  Db& db_;
+// What one command of a group came to.
+struct CommandOutcome {
+  Status status;
+  std::exception_ptr thrown;  // rethrown on the caller's thread, as before group commit
+  // The transaction can no longer be trusted: SQLite ended it, or undoing this command
+  // failed (its writes might still be in it).
+  bool broken = false;
 };
+
+// UNAVAILABLE as the contract means it: storage cannot take writes, nothing half-written.
+// An UNAVAILABLE already says why and is kept as it is.
+Status CannotWrite(const Status& cause, std::string_view what) {
+  if (cause.code() == engine::ErrorCode::kUnavailable) return cause;
+  return engine::Unavailable("storage cannot take writes: " + std::string(what) + " (" +
+                             cause.message() + ")");
+}
+
+// Runs `body` in SAVEPOINT `name`: kept when it returns OK, undone when it fails or throws,
+// without disturbing what the transaction held before.
+CommandOutcome InSavepoint(Db& db, const std::string& name, const std::function<Status()>& body) {
+  CommandOutcome out;
+  out.status = db.Exec("SAVEPOINT " + name);
+  if (!out.status.ok()) {
+    out.broken = db.InAutocommit();
+    return out;
+  }
+  try {
+    out.status = body();
+  } catch (...) {
+    out.thrown = std::current_exception();
+    out.status = engine::Internal("write callback threw");
+  }
+  if (db.InAutocommit()) {
+    out.broken = true;
+    return out;
+  }
+  if (out.status.ok() && !out.thrown) {
+    Status release = db.Exec("RELEASE " + name);
+    if (release.ok()) return out;
+    out.status = release;
+  }
+  // ROLLBACK TO undoes the writes (nested savepoints such as SaveCase's included) but keeps
+  // the savepoint open; RELEASE then drops it.
+  Status undo = db.Exec("ROLLBACK TO " + name);
+  if (undo.ok()) undo = db.Exec("RELEASE " + name);
+  if (!undo.ok()) out.broken = true;
+  return out;
+}
 
 }  // namespace
 
@@ -168,43 +205,119 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 
 SqliteStore::SqliteStore(std::string path, Options options, Db writer,
                          std::shared_ptr<ReadPool> pool)
-    : path_(std::move(path)), options_(options), writer_(std::move(writer)), pool_(std::move(pool)) {}
+    : path_(std::move(path)), options_(options), writer_(std::move(writer)), pool_(std::move(pool)) {
+  WriteQueueOptions queue_options;
+  queue_options.max_group = static_cast<std::size_t>(std::max(1, options_.max_group_commands));
+  queue_options.access_flush_delay = options_.access_log_flush_delay;
+  queue_ = std::make_unique<WriteQueue>(queue_options,
+                                        [this](WriteGroup& group) { return RunGroup(group); });
+}
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  // Commits what is queued and joins the writer while writer_ is still open.
+  queue_.reset();
+}
 
 Status SqliteStore::Write(const std::function<Status(engine::StoreWriter&)>& fn) {
-  std::lock_guard lock(write_mu_);
-  // IMMEDIATE takes the write lock up front: a conflict with another process shows up
-  // here (after busy_timeout) rather than halfway through the callback.
-  GC_RETURN_IF_ERROR(writer_.Exec("BEGIN IMMEDIATE"));
-  RollbackGuard guard(writer_);
-  SqliteWriter writer(writer_);
-  Status status = fn(writer);
-  if (!status.ok()) return status;  // the guard rolls back
-  if (writer_.InAutocommit()) {
-    // SQLite ended the transaction by itself (e.g. disk full) and the callback went on.
-    return engine::Unavailable("storage cannot take writes: the transaction was rolled back");
+  WriteCommand command;
+  command.fn = &fn;
+  return queue_->Run(std::move(command));
+}
+
+void SqliteStore::QueueAccessLog(std::vector<engine::AccessRecord> records) {
+  queue_->QueueAccess(std::move(records));
+}
+
+std::uint64_t SqliteStore::dropped_access_records() const { return queue_->dropped_access(); }
+
+std::size_t SqliteStore::queued_writes() const { return queue_->queued(); }
+
+Status SqliteStore::RunGroup(WriteGroup& group) {
+  if (group.commands.size() == 1 && group.commands.front().raw) {
+    WriteCommand& command = group.commands.front();
+    command.done.set_value(command.raw(writer_));
+    return Status::Ok();
   }
-  const auto commit_start = std::chrono::steady_clock::now();
-  Status commit = writer_.Exec("COMMIT");
-  {
-    std::lock_guard stats_lock(stats_mu_);
-    if (commit.ok()) {
-      ++stats_.batches;
-      ++stats_.commands;
-      stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, 1);
-      stats_.commit_seconds_sum +=
+
+  const std::size_t size = group.commands.size();
+  std::vector<CommandOutcome> outcomes(size);
+  Status access = Status::Ok();
+  // Set when the group cannot commit; every command that had succeeded gets it.
+  Status group_failure = Status::Ok();
+  double commit_seconds = 0;
+
+  // A transaction an earlier group could not end would make every BEGIN fail from now on.
+  if (!writer_.InAutocommit()) (void)writer_.Exec("ROLLBACK");
+  // IMMEDIATE takes the write lock up front: a conflict with another process shows up
+  // here (after busy_timeout) rather than halfway through a callback.
+  Status begin = writer_.Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    group_failure = CannotWrite(begin, "cannot begin a transaction");
+  } else {
+    bool broken = false;
+    if (!group.access.empty()) {
+      // First: these reads happened before the writes now queued.
+      CommandOutcome logged = InSavepoint(writer_, "access_log", [&] {
+        return writes::LogAccess(writer_, group.access);
+      });
+      access = logged.status;
+      if (logged.broken) {
+        broken = true;
+        group_failure = CannotWrite(access, "the transaction was rolled back");
+      }
+    }
+    SqliteWriter writer(writer_);
+    for (std::size_t i = 0; i < size && !broken; ++i) {
+      const WriteFn& fn = *group.commands[i].fn;
+      outcomes[i] = InSavepoint(writer_, "write_command", [&] { return fn(writer); });
+      if (!outcomes[i].broken) continue;
+      broken = true;
+      // SQLite rolled back everything (a full disk, say): this command's own error says
+      // why, and the whole group shares its fate.
+      group_failure = CannotWrite(outcomes[i].status, "the transaction was rolled back");
+      outcomes[i].status = group_failure;  // the ones after it never ran: see below
+    }
+    if (!broken) {
+      const auto commit_start = std::chrono::steady_clock::now();
+      Status commit = writer_.Exec("COMMIT");
+      commit_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count();
+      if (!commit.ok()) group_failure = CannotWrite(commit, "commit failed");
+    }
+    // Nothing of a failed group may stay behind for the next one to commit.
+    if (!group_failure.ok() && !writer_.InAutocommit()) (void)writer_.Exec("ROLLBACK");
+  }
+
+  std::size_t committed = 0;
+  for (CommandOutcome& out : outcomes) {
+    if (!group_failure.ok() && out.status.ok() && !out.thrown) out.status = group_failure;
+    if (out.status.ok()) ++committed;
+  }
+  if (!group_failure.ok() && access.ok()) access = group_failure;
+  RecordGroupStats(group_failure.ok(), size, committed, commit_seconds);
+
+  // Only now: a caller must not see OK before the group's commit is on disk.
+  for (std::size_t i = 0; i < size; ++i) {
+    if (outcomes[i].thrown) {
+      group.commands[i].done.set_exception(outcomes[i].thrown);
     } else {
-      ++stats_.failed_commits;
+      group.commands[i].done.set_value(std::move(outcomes[i].status));
     }
   }
-  if (!commit.ok()) {
-    if (commit.code() == engine::ErrorCode::kUnavailable) return commit;
-    return engine::Unavailable("storage cannot take writes: commit failed (" + commit.message() +
-                               ")");
+  return access;
+}
+
+void SqliteStore::RecordGroupStats(bool committed, std::size_t group_size,
+                                   std::size_t committed_commands, double commit_seconds) {
+  std::lock_guard lock(stats_mu_);
+  if (!committed) {
+    ++stats_.failed_commits;
+    return;
   }
-  return Status::Ok();
+  ++stats_.batches;
+  stats_.commands += committed_commands;
+  stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, group_size);
+  stats_.commit_seconds_sum += commit_seconds;
 }
 
 engine::WriteStats SqliteStore::write_stats() const {
@@ -220,8 +333,11 @@ Result<std::unique_ptr<engine::StoreReader>> SqliteStore::Read() {
 }
 
 Status SqliteStore::SetMaxPageCountForTesting(std::int64_t pages) {
-  std::lock_guard lock(write_mu_);
-  return writer_.Exec("PRAGMA max_page_count = " + std::to_string(pages > 0 ? pages : kNoPageCap));
+  WriteCommand command;
+  command.raw = [pages](Db& db) {
+    return db.Exec("PRAGMA max_page_count = " + std::to_string(pages > 0 ? pages : kNoPageCap));
+  };
+  return queue_->Run(std::move(command));
 }
 
 }  // namespace gridcare::storage

@@ -1,12 +1,15 @@
-// engine::Store on one SQLite file: a single write connection behind a mutex, a small pool
-// of read connections each holding a snapshot. Not the SQL of reads/writes (store_*.cpp).
+// engine::Store on one SQLite file: one writer thread committing queued writes in groups,
+// a small pool of read connections each holding a snapshot. Not the SQL (store_*.cpp).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/store.h"
 #include "storage/sqlite.h"
@@ -20,12 +23,22 @@ struct SqliteStoreOptions {
   // Fault injection for tests: caps the file at this many pages (PRAGMA max_page_count on
   // the write connection), so a write past it fails as on a full disk. 0 = no cap.
   std::int64_t max_page_count = 0;
+  // Most Write calls committed in one transaction.
+  int max_group_commands = 256;
+  // How long QueueAccessLog records wait for a write to carry them before they are
+  // committed on their own.
+  std::chrono::milliseconds access_log_flush_delay{1000};
 };
 
 class ReadPool;
+class WriteQueue;
+struct WriteGroup;
 
 // Thread-safe: any thread may call Write or Read. Write callbacks run one at a time on the
-// caller's thread and must not call Write themselves (that would wait on itself). Each
+// writer thread, each in a savepoint of a group transaction shared with other callers' writes
+// (one fsync for all of them); a failing callback's writes are undone without touching the
+// rest of the group. The caller blocks meanwhile, so a callback may use the caller's locals,
+// but not its thread-local state; nor may it call Write (that gets INTERNAL). Each
 // StoreReader is one connection: use it from one thread at a time.
 class SqliteStore : public engine::Store {
  public:
@@ -41,7 +54,19 @@ class SqliteStore : public engine::Store {
   engine::Result<std::unique_ptr<engine::StoreReader>> Read() override;
   engine::WriteStats write_stats() const override;
 
-  // Fault injection for tests: sets the page cap (see Options); 0 lifts it.
+  // Records reads of personal data without making the reader wait for an fsync: the
+  // records are committed with the next group of writes or, if none comes within
+  // Options::access_log_flush_delay, in a transaction of their own (and at the latest when
+  // the store is destroyed). A crash within that delay loses them; so does storage being
+  // down for very long (see dropped_access_records).
+  void QueueAccessLog(std::vector<engine::AccessRecord> records);
+  // Access records given up on: buffer overflow while storage was down, or unwritable.
+  std::uint64_t dropped_access_records() const;
+  // Write calls waiting for the writer thread (not counting the group it is running).
+  std::size_t queued_writes() const;
+
+  // Fault injection for tests: sets the page cap (see Options); 0 lifts it. Runs on the
+  // writer thread between two groups.
   engine::Status SetMaxPageCountForTesting(std::int64_t pages);
 
   const std::string& path() const { return path_; }
@@ -49,13 +74,18 @@ class SqliteStore : public engine::Store {
  private:
   SqliteStore(std::string path, Options options, Db writer, std::shared_ptr<ReadPool> pool);
 
+  // On the writer thread: one transaction for the group (see WriteQueue::Runner).
+  engine::Status RunGroup(WriteGroup& group);
+  void RecordGroupStats(bool committed, std::size_t group_size, std::size_t committed_commands,
+                        double commit_seconds);
+
   std::string path_;
   Options options_;
-  std::mutex write_mu_;  // one write transaction at a time; SQLite allows no more anyway
-  Db writer_;
+  Db writer_;  // after Open, touched by the writer thread only
   std::shared_ptr<ReadPool> pool_;
   mutable std::mutex stats_mu_;
   engine::WriteStats stats_;
+  std::unique_ptr<WriteQueue> queue_;  // reset first in the destructor: it still uses writer_
 };
 
 }  // namespace gridcare::storage

@@ -1,0 +1,122 @@
+// The writer thread's loop: sleep until there is work, take a group, run it, settle it.
+// Not transactions: the runner SqliteStore hands in owns BEGIN/SAVEPOINT/COMMIT.
+#include "storage/write_queue.h"
+
+#include <iterator>
+#include <utility>
+
+namespace gridcare::storage {
+
+using engine::Status;
+
+WriteQueue::WriteQueue(WriteQueueOptions options, Runner runner)
+    : options_(options), runner_(std::move(runner)) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+WriteQueue::~WriteQueue() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+Status WriteQueue::Run(WriteCommand command) {
+  if (std::this_thread::get_id() == thread_.get_id()) {
+    return engine::Internal(
+        "nested Store::Write: a write callback called Write, which would wait on itself");
+  }
+  std::future<Status> result = command.done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return engine::Unavailable("storage cannot take writes: the store is closing");
+    queue_.push_back(std::move(command));
+  }
+  wake_.notify_one();
+  return result.get();
+}
+
+void WriteQueue::QueueAccess(std::vector<engine::AccessRecord> records) {
+  if (records.empty()) return;
+  bool was_empty = false;
+  {
+    std::lock_guard lock(mu_);
+    was_empty = access_.empty();
+    if (was_empty) access_since_ = std::chrono::steady_clock::now();
+    access_.insert(access_.end(), std::make_move_iterator(records.begin()),
+                   std::make_move_iterator(records.end()));
+    TrimAccessLocked();
+  }
+  // Only the first record changes what the writer waits for (a deadline instead of none).
+  if (was_empty) wake_.notify_one();
+}
+
+std::size_t WriteQueue::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+std::uint64_t WriteQueue::dropped_access() const {
+  std::lock_guard lock(mu_);
+  return dropped_access_;
+}
+
+void WriteQueue::TrimAccessLocked() {
+  if (access_.size() <= options_.max_pending_access) return;
+  const std::size_t excess = access_.size() - options_.max_pending_access;
+  access_.erase(access_.begin(), access_.begin() + static_cast<std::ptrdiff_t>(excess));
+  dropped_access_ += excess;
+}
+
+void WriteQueue::Loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (queue_.empty()) {
+      if (access_.empty()) {
+        if (stopping_) return;
+        wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !access_.empty(); });
+        continue;
+      }
+      // Only access records: give a write the chance to carry them (one fsync instead of
+      // two), but not forever. When closing, flush them now.
+      if (!stopping_ && wake_.wait_until(lock, access_since_ + options_.access_flush_delay,
+                                         [&] { return stopping_ || !queue_.empty(); })) {
+        continue;
+      }
+    }
+
+    WriteGroup group;
+    if (!queue_.empty() && queue_.front().raw) {
+      group.commands.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    } else {
+      while (!queue_.empty() && !queue_.front().raw &&
+             group.commands.size() < options_.max_group) {
+        group.commands.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      group.access.swap(access_);
+    }
+    lock.unlock();
+    const Status access = runner_(group);
+    lock.lock();
+
+    if (group.access.empty() || access.ok()) continue;
+    if (access.code() == engine::ErrorCode::kUnavailable && !stopping_) {
+      // Back in front of anything queued meanwhile, and not retried on their own before
+      // another delay has passed.
+      group.access.insert(group.access.end(), std::make_move_iterator(access_.begin()),
+                          std::make_move_iterator(access_.end()));
+      access_ = std::move(group.access);
+      access_since_ = std::chrono::steady_clock::now();
+      TrimAccessLocked();
+    } else {
+      // Unwritable, or closing with storage down: retrying would never end.
+      dropped_access_ += group.access.size();
+    }
+  }
+}
+
+}  // namespace gridcare::storage
