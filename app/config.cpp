@@ -16,6 +16,8 @@
 #endif
 #include <toml++/toml.h>
 
+#include "app/http_client.h"
+
 namespace gridcare::app {
 namespace {
 
@@ -284,6 +286,75 @@ Status ReadServer(const Reader& r, const toml::node& node, ServerConfig& server)
   return Status::Ok();
 }
 
+Status ReadWebhook(const Reader& r, const toml::node& node, WebhookConfig& hook) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, "notify.webhook");
+  for (const auto& [key, child] : *table) {
+    const std::string_view k = key.str();
+    const std::string full = "notify.webhook." + std::string(k);
+    if (k == "name") {
+      GC_ASSIGN_OR_RETURN(hook.name, r.String(child, full));
+      if (hook.name.empty() || hook.name == "log") {
+        return r.Error(child, full, "must be a non-empty name other than \"log\"");
+      }
+    } else if (k == "url") {
+      GC_ASSIGN_OR_RETURN(hook.url, r.String(child, full));
+      std::string host, path;
+      int port = 0;
+      if (!ParseHttpUrl(hook.url, &host, &port, &path)) {
+        return r.Error(child, full, "must be http://HOST[:PORT]/PATH (https: put a local TLS proxy in front)");
+      }
+    } else if (k == "timeout") {
+      GC_ASSIGN_OR_RETURN(hook.timeout, r.NaturalDuration(child, full));
+    } else {
+      return r.UnknownKey(key, "notify.webhook", "name, url, timeout");
+    }
+  }
+  if (hook.name.empty() || hook.url.empty()) {
+    return r.Error(node, "notify.webhook", "needs both name and url");
+  }
+  return Status::Ok();
+}
+
+Status ReadNotify(const Reader& r, const toml::node& node, NotifyConfig& notify) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, "notify");
+  constexpr std::string_view kKeys = "log, max_attempts, retry_base, retry_max, webhook";
+  for (const auto& [key, child] : *table) {
+    const std::string_view k = key.str();
+    const std::string full = "notify." + std::string(k);
+    if (k == "log") {
+      const auto* b = child.as_boolean();
+      if (b == nullptr) return r.Error(child, full, "must be true or false");
+      notify.log = b->get();
+    } else if (k == "max_attempts") {
+      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 100));
+      notify.max_attempts = static_cast<int>(v);
+    } else if (k == "retry_base") {
+      GC_ASSIGN_OR_RETURN(notify.retry_base, r.NaturalDuration(child, full));
+    } else if (k == "retry_max") {
+      GC_ASSIGN_OR_RETURN(notify.retry_max, r.NaturalDuration(child, full));
+    } else if (k == "webhook") {
+      const toml::array* hooks = child.as_array();
+      if (hooks == nullptr) return r.Error(child, full, "must be an array of tables [[notify.webhook]]");
+      for (const toml::node& h : *hooks) {
+        WebhookConfig hook;
+        GC_RETURN_IF_ERROR(ReadWebhook(r, h, hook));
+        for (const auto& other : notify.webhooks) {
+          if (other.name == hook.name) return r.Error(h, full, "two webhooks named " + hook.name);
+        }
+        notify.webhooks.push_back(std::move(hook));
+      }
+    } else {
+      return r.UnknownKey(key, "notify", kKeys);
+    }
+  }
+  if (notify.retry_max < notify.retry_base) {
+    return r.Error(node, "notify.retry_max", "must not be shorter than retry_base");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Config DefaultConfig() { return Config{}; }
@@ -315,8 +386,10 @@ Result<Config> LoadConfig(const std::string& path) {
       GC_RETURN_IF_ERROR(ReadCases(r, node, config));
     } else if (k == "server") {
       GC_RETURN_IF_ERROR(ReadServer(r, node, config.server));
+    } else if (k == "notify") {
+      GC_RETURN_IF_ERROR(ReadNotify(r, node, config.notify));
     } else {
-      return r.UnknownKey(key, "", "tables sla, calendar, cases, server");
+      return r.UnknownKey(key, "", "tables sla, calendar, cases, server, notify");
     }
   }
   return config;

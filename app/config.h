@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "app/calendar_file.h"
 #include "engine/enums.h"
@@ -25,6 +26,20 @@ struct ServerConfig {
   engine::Millis session_ttl = std::chrono::hours(12);
 };
 
+struct WebhookConfig {
+  std::string name;  // sink name; deliveries are tracked per name
+  std::string url;   // http://host:port/path
+  engine::Millis timeout = std::chrono::seconds(5);
+};
+
+struct NotifyConfig {
+  bool log = true;        // write every notification to the server log
+  int max_attempts = 8;   // then the delivery is DEAD (dead letter)
+  engine::Millis retry_base = std::chrono::seconds(2);
+  engine::Millis retry_max = std::chrono::minutes(10);
+  std::vector<WebhookConfig> webhooks;  // [[notify.webhook]]
+};
+
 struct Config {
   // [sla] with the built-in defaults for keys the file leaves out.
   engine::SlaWindows sla;
@@ -35,6 +50,7 @@ struct Config {
   std::string calendar_file = DefaultCalendarPath();
   std::string case_number_prefix = "NA";  // [cases] number_prefix, 1–8 letters A–Z
   ServerConfig server;                    // [server]
+  NotifyConfig notify;                    // [notify]
 
   engine::SlaPolicy MakeSlaPolicy() const {
     return engine::SlaPolicy(sla, sla_by_priority, sla_by_category);

@@ -139,7 +139,7 @@ engine::Result<int> SeedDemoCity(engine::Store& store, engine::CaseService& case
   // Stories play out from ten days ago: the older a case, the further along it is.
   std::mt19937 rng(2026);
   const auto start = now - hours(24 * 10);
-  const int kCases = 32;
+  const int kCases = 40;
   int made = 0;
   for (int i = 0; i < kCases; ++i) {
     clock.Set(start + hours(7) * i);
@@ -155,13 +155,38 @@ engine::Result<int> SeedDemoCity(engine::Store& store, engine::CaseService& case
     n.subjects = {{story.child, story.age < 18 ? engine::SubjectRole::kChild
                                                 : engine::SubjectRole::kWoman,
                    story.age, "", ""}};
-    const char* reporter = n.channel == engine::Channel::kHotline12345 ? "hotline" : "gridworker";
-    n.grid_id = "NA-LC-MTS-G1";
+    // Every other case comes from elsewhere in the city, by the 12345 hotline, so that the
+    // board and the township ranking have something to compare.
+    const bool home = i % 2 == 0;
+    if (!home) n.channel = engine::Channel::kHotline12345;
+    const char* reporter = home ? "gridworker" : "hotline";
+    const auto& t = Townships()[(i / 2) % Townships().size()];
+    n.grid_id = home ? "NA-LC-MTS-G1"
+                     : std::string(t.villages[(i / 10) % t.villages.size()].first) + "-G" +
+                           std::to_string(1 + i % 3);
+    if (!home) n.address = std::string("南安市") + t.name + std::to_string(1 + rng() % 30) + "号";
     GC_ASSIGN_OR_RETURN(auto created, cases.Create(actors[reporter], n));
     const engine::CaseId id = created.c.id;
     ++made;
     // The case's fate, by position: a spread over every state and path.
-    switch (i % 8) {
+    if (!home) {
+      // Away from the demo village only the city can act: some wait (and will breach their
+      // 48 hours — the scheduler escalates them when the server starts), some are pushed.
+      switch (i % 6) {
+        case 1:
+          GC_RETURN_IF_ERROR(act(id, "city_supervisor", Command::kReassign, "转民政局办理", "NA-MZ"));
+          GC_RETURN_IF_ERROR(act(id, "dept_staff", Command::kVerifyConfirm, "民政局核实属实"));
+          GC_RETURN_IF_ERROR(act(id, "dept_staff", Command::kAccept, "民政局已受理"));
+          break;
+        case 3:
+          GC_RETURN_IF_ERROR(act(id, "city_supervisor", Command::kUrge, "请尽快核实"));
+          break;
+        default:
+          break;
+      }
+      continue;
+    }
+    switch ((i / 2) % 8) {
       case 0:  // closed after a satisfied follow-up visit
         GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
         GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kAccept, "已受理"));
@@ -198,7 +223,7 @@ engine::Result<int> SeedDemoCity(engine::Store& store, engine::CaseService& case
         GC_RETURN_IF_ERROR(act(id, "gridworker", Command::kFollowUpUnsatisfied, "家属表示问题未解决"));
         break;
       case 7:  // withdrawn by the reporter, or still waiting for verification
-        if (i == 7) {
+        if (i % 32 == 14) {
           GC_RETURN_IF_ERROR(act(id, reporter, Command::kWithdraw, "重复上报"));
         }
         break;

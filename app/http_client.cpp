@@ -1,7 +1,9 @@
 // HttpClient: connect, write a request, read one response (Content-Length or until close).
-#include "tests/support/http_client.h"
+#include "app/http_client.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -12,7 +14,7 @@
 #include <chrono>
 #include <cstring>
 
-namespace gridcare::testing {
+namespace gridcare::app {
 namespace {
 
 bool SendAll(int fd, const std::string& data) {
@@ -47,16 +49,38 @@ void HttpClient::Close() {
 }
 
 bool HttpClient::Connect(std::string* error) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port_));
-  ::inet_pton(AF_INET, host_.c_str(), &addr.sin_addr);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    *error = std::string("connect: ") + std::strerror(errno);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(port_);
+  if (const int rc = ::getaddrinfo(host_.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    *error = "resolve " + host_ + ": " + ::gai_strerror(rc);
+    return false;
+  }
+  fd_ = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  // Non-blocking connect bounded by the timeout, then back to blocking I/O with poll.
+  const int flags = ::fcntl(fd_, F_GETFL, 0);
+  ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+  int rc = ::connect(fd_, found->ai_addr, found->ai_addrlen);
+  ::freeaddrinfo(found);
+  if (rc != 0 && errno == EINPROGRESS) {
+    pollfd p{fd_, POLLOUT, 0};
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    if (::poll(&p, 1, timeout_ms_) == 1 &&
+        ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0) {
+      rc = 0;
+    } else {
+      errno = soerr != 0 ? soerr : ETIMEDOUT;
+    }
+  }
+  if (rc != 0) {
+    *error = "connect " + host_ + ":" + port + ": " + std::strerror(errno);
     Close();
     return false;
   }
+  ::fcntl(fd_, F_SETFL, flags);
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   return true;
@@ -87,7 +111,7 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
   pending_.clear();
   size_t header_end;
   while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
-    if (!ReadMore(fd_, buf, 30000)) {
+    if (!ReadMore(fd_, buf, timeout_ms_)) {
       reply.error = "connection closed before headers";
       Close();
       return reply;
@@ -116,7 +140,7 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
   if (cl != reply.headers.end()) {
     const size_t len = std::stoul(cl->second);
     while (buf.size() < len) {
-      if (!ReadMore(fd_, buf, 30000)) {
+      if (!ReadMore(fd_, buf, timeout_ms_)) {
         reply.error = "connection closed mid-body";
         Close();
         return reply;
@@ -125,7 +149,7 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
     reply.body = buf.substr(0, len);
     pending_ = buf.substr(len);
   } else {
-    while (ReadMore(fd_, buf, 30000)) {
+    while (ReadMore(fd_, buf, timeout_ms_)) {
     }
     reply.body = buf;
     Close();
@@ -165,6 +189,27 @@ int HttpClient::OpenStream(const std::string& target,
   return fd;
 }
 
+bool ParseHttpUrl(const std::string& url, std::string* host, int* port, std::string* path) {
+  constexpr std::string_view kScheme = "http://";
+  if (url.rfind(kScheme, 0) != 0) return false;
+  const std::string rest = url.substr(kScheme.size());
+  const auto slash = rest.find('/');
+  const std::string authority = rest.substr(0, slash);
+  *path = slash == std::string::npos ? "/" : rest.substr(slash);
+  const auto colon = authority.rfind(':');
+  *port = 80;
+  *host = authority;
+  if (colon != std::string::npos && authority.find(']') == std::string::npos) {
+    *host = authority.substr(0, colon);
+    const std::string p = authority.substr(colon + 1);
+    if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos || p.size() > 5) {
+      return false;
+    }
+    *port = std::stoi(p);
+  }
+  return !host->empty() && *port > 0 && *port < 65536;
+}
+
 std::string ReadUntil(int fd, const std::string& needle, int timeout_ms) {
   std::string out;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -176,4 +221,4 @@ std::string ReadUntil(int fd, const std::string& needle, int timeout_ms) {
   return out;
 }
 
-}  // namespace gridcare::testing
+}  // namespace gridcare::app

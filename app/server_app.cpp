@@ -27,17 +27,23 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   handlers::EventHub* hub = app->hub_.get();
   app->scheduler_ = std::make_unique<SlaScheduler>(*rt.cases, *rt.store);
   SlaScheduler* scheduler = app->scheduler_.get();
-  rt.cases->SetChangeListener(
-      [hub, scheduler](const engine::Case& c, const std::vector<engine::CaseEvent>& events) {
-        hub->Publish(c, events);
-        scheduler->PokeFor(c);
-      });
+  app->dispatcher_ = std::make_unique<NotificationDispatcher>(
+      *rt.store, *rt.clock, rt.config.notify, MakeSinks(rt.config.notify));
+  NotificationDispatcher* dispatcher = app->dispatcher_.get();
+  rt.cases->SetChangeListener([hub, scheduler, dispatcher](
+                                  const engine::Case& c,
+                                  const std::vector<engine::CaseEvent>& events) {
+    hub->Publish(c, events);
+    scheduler->PokeFor(c);
+    dispatcher->Poke();
+  });
   app->metrics_ = std::make_unique<handlers::Metrics>();
   engine::Store* store = rt.store.get();
   app->api_ = std::make_unique<handlers::Api>(handlers::ApiDeps{
       *rt.cases, *app->auth_, *app->hub_, *app->metrics_,
-      [store, scheduler] {
-        return handlers::FormatWriteStats(store->write_stats()) + scheduler->MetricsText();
+      [store, scheduler, dispatcher] {
+        return handlers::FormatWriteStats(store->write_stats()) + scheduler->MetricsText() +
+               dispatcher->MetricsText();
       }});
   handlers::Api* api = app->api_.get();
   app->http_ = std::make_unique<handlers::HttpServer>(
@@ -45,6 +51,7 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   GC_RETURN_IF_ERROR(app->http_->Start());
   // Deadlines that fell while the server was down are fired first, oldest first.
   app->scheduler_->Start();
+  app->dispatcher_->Start();
   app->serve_thread_ = std::thread([srv = app->http_.get()] { srv->Run(); });
   spdlog::info("serving http://{}:{}/ on {}", http.host, app->http_->port(), options.db_path);
   return app;
@@ -57,6 +64,7 @@ void ServerApp::Shutdown() {
   if (serve_thread_.joinable()) serve_thread_.join();
   http_.reset();
   scheduler_->Stop();
+  dispatcher_->Stop();
   runtime_->cases->SetChangeListener(nullptr);
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include "app/notification_dispatcher.h"
 #include "app/runtime.h"
 #include "app/sla_scheduler.h"
 #include "handlers/api.h"
@@ -37,6 +38,7 @@ class ServerApp {
 
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<SlaScheduler> scheduler_;
+  std::unique_ptr<NotificationDispatcher> dispatcher_;
   std::unique_ptr<handlers::Authenticator> auth_;
   std::unique_ptr<handlers::EventHub> hub_;
   std::unique_ptr<handlers::Metrics> metrics_;

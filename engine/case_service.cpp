@@ -2,6 +2,7 @@
 // transaction (so the decision is made on the committed row), and logs reads.
 #include "engine/case_service.h"
 
+#include "engine/notification.h"
 #include "engine/scope.h"
 
 namespace gridcare::engine {
@@ -43,6 +44,12 @@ void CaseService::Notify(const Case& c, const std::vector<CaseEvent>& events) co
   if (listener && !events.empty()) listener(c, events);
 }
 
+Status CaseService::Commit(StoreWriter& w, const Decision& d, const OrgTree& tree) {
+  GC_RETURN_IF_ERROR(w.SaveCase(d.after, d.events));
+  // Same transaction: a change and the news of it are written together or not at all.
+  return w.EnqueueNotifications(NotificationsFor(d.after, d.events, tree));
+}
+
 void CaseService::Warn(const std::vector<std::string>& warnings) const {
   if (!options_.on_warning) return;
   for (const auto& w : warnings) options_.on_warning(w);
@@ -72,7 +79,7 @@ Result<CreateResult> CaseService::Create(const Actor& actor, const NewCase& requ
         Decision d,
         DecideCreate(request, actor, now, id, FormatCaseNumber(options_.number_prefix, year, serial),
                      rules));
-    GC_RETURN_IF_ERROR(w.SaveCase(d.after, d.events));
+    GC_RETURN_IF_ERROR(Commit(w, d, *tree));
     warnings = std::move(d.warnings);
     events = std::move(d.events);
     result = {std::move(d.after), true};
@@ -94,7 +101,7 @@ Result<Case> CaseService::Act(const Actor& actor, CaseId id, const CommandReques
   const Status s = store_.Write([&](StoreWriter& w) -> Status {
     GC_ASSIGN_OR_RETURN(Case before, ReadInScope(w, actor, id, *tree));
     GC_ASSIGN_OR_RETURN(Decision d, DecideCommand(before, request, actor, now, rules));
-    GC_RETURN_IF_ERROR(w.SaveCase(d.after, d.events));
+    GC_RETURN_IF_ERROR(Commit(w, d, *tree));
     warnings = std::move(d.warnings);
     events = std::move(d.events);
     after = std::move(d.after);
@@ -211,7 +218,7 @@ Result<int> CaseService::FireDeadlines(const std::vector<DueDeadline>& deadlines
       // FAILED_PRECONDITION: stale, the deadline no longer matches the case.
       if (!d.ok() && d.status().code() == ErrorCode::kFailedPrecondition) continue;
       if (!d.ok()) return d.status();
-      GC_RETURN_IF_ERROR(w.SaveCase(d->after, d->events));
+      GC_RETURN_IF_ERROR(Commit(w, *d, *tree));
       for (auto& warning : d->warnings) warnings.push_back(std::move(warning));
       changed.emplace_back(std::move(d->after), std::move(d->events));
     }

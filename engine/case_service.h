@@ -77,6 +77,7 @@ class CaseService {
                            const OrgTree& tree);
   void Warn(const std::vector<std::string>& warnings) const;
 
+  static Status Commit(StoreWriter& w, const Decision& d, const OrgTree& tree);
   void Notify(const Case& c, const std::vector<CaseEvent>& events) const;
 
   Store& store_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/case.h"
+#include "engine/notification.h"
 #include "engine/org_tree.h"
 #include "engine/stats.h"
 #include "engine/status.h"
@@ -113,6 +114,11 @@ class StoreReader {
   virtual Result<std::optional<TimePoint>> NextDeadline() = 0;
   // Open cases, and open cases whose response SLA was breached, across the whole store.
   virtual Result<CaseTotals> CountTotals() = 0;
+  // The outbox: what `sink` still owes that is due at `now`, oldest first.
+  virtual Result<std::vector<OutboxEntry>> PendingDeliveries(const std::string& sink,
+                                                             TimePoint now, int limit) = 0;
+  // The earliest retry of any delivery, if any is waiting.
+  virtual Result<std::optional<TimePoint>> NextRetryTime() = 0;
 };
 
 // Writes, inside one transaction: everything a callback does commits together or not at all.
@@ -131,6 +137,9 @@ class StoreWriter : public StoreReader {
   virtual Status SaveSession(const Session& session) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   virtual Status LogAccess(const std::vector<AccessRecord>& records) = 0;
+  // Queued in the same transaction as the change that caused them (transactional outbox).
+  virtual Status EnqueueNotifications(const std::vector<Notification>& notifications) = 0;
+  virtual Status RecordDeliveries(const std::vector<DeliveryRecord>& records) = 0;
 };
 
 class Store {

@@ -144,8 +144,36 @@ CREATE TABLE case_serials (
 ) STRICT;
 )sql";
 
+// The notification outbox: rows are written in the same transaction as the change that
+// caused them; the dispatcher records each delivery attempt per sink.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE notifications (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases (id),
+  event_seq   INTEGER NOT NULL,
+  reason      TEXT NOT NULL,      -- the event action that caused it, e.g. SLA_BREACHED
+  unit_id     TEXT NOT NULL,      -- the unit to tell
+  case_number TEXT NOT NULL,
+  message     TEXT NOT NULL,      -- zh-CN, for a person
+  time_ms     INTEGER NOT NULL,
+  UNIQUE (case_id, event_seq, unit_id)
+) STRICT;
+
+CREATE TABLE deliveries (
+  notification_id INTEGER NOT NULL REFERENCES notifications (id),
+  sink            TEXT NOT NULL,  -- configured sink name
+  state           TEXT NOT NULL,  -- RETRYING, DELIVERED or DEAD
+  attempts        INTEGER NOT NULL,
+  next_attempt_ms INTEGER,        -- when RETRYING
+  last_error      TEXT NOT NULL,
+  PRIMARY KEY (notification_id, sink)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX deliveries_retry ON deliveries (sink, state, next_attempt_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kV1},
+    {2, "notification outbox", kV2},
 };
 
 std::string NewerMessage(std::int64_t found) {

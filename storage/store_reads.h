@@ -8,6 +8,7 @@
 
 #include "engine/store.h"
 #include "storage/monitor_reads.h"
+#include "storage/outbox.h"
 #include "storage/sqlite.h"
 
 namespace gridcare::storage::reads {
@@ -81,6 +82,14 @@ class SqliteReads : public Interface {
     return reads::NextDeadline(conn());
   }
   engine::Result<engine::CaseTotals> CountTotals() override { return reads::CountTotals(conn()); }
+  engine::Result<std::vector<engine::OutboxEntry>> PendingDeliveries(const std::string& sink,
+                                                                     engine::TimePoint now,
+                                                                     int limit) override {
+    return outbox::Pending(conn(), sink, now, limit);
+  }
+  engine::Result<std::optional<engine::TimePoint>> NextRetryTime() override {
+    return outbox::NextRetryTime(conn());
+  }
 
  protected:
   virtual Db& conn() = 0;

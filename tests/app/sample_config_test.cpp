@@ -145,7 +145,7 @@ TEST_CASE("the sample config sets every key the loader accepts", "[app]") {
   const toml::table sample = toml::parse_file(kSample);
 
   CHECK(KeysOf(sample) == AcceptedKeys(""));
-  for (const char* table : {"sla", "calendar", "cases", "server"}) {
+  for (const char* table : {"sla", "calendar", "cases", "server", "notify"}) {
     CAPTURE(table);
     REQUIRE(sample[table].as_table() != nullptr);
     CHECK(KeysOf(*sample[table].as_table()) == AcceptedKeys(table));

@@ -1,6 +1,7 @@
 // The one end-to-end SLA test on real time: 2-second windows against the real server.
 // A report nobody answers becomes overdue, climbs village → township → city, and shows up
-// in the OVERDUE view, in the stats and on the live stream. Waits poll with a deadline.
+// in the OVERDUE view, in the stats, on the live stream and at the webhook receiver.
+// Waits poll with a deadline.
 #include <google/protobuf/util/json_util.h>
 
 #include <catch2/catch.hpp>
@@ -10,12 +11,16 @@
 
 #include "gridcare/v1/case.pb.h"
 #include "tests/e2e/server_fixture.h"
+#include "tests/support/webhook_receiver.h"
 
 namespace gridcare::testing {
 
 TEST_CASE("an unanswered report is escalated twice on real time and seen everywhere",
           "[e2e][slow]") {
-  TestServer server("[sla]\nresponse = \"2s\"\nescalated_response = \"2s\"\n");
+  WebhookReceiver receiver;
+  TestServer server("[sla]\nresponse = \"2s\"\nescalated_response = \"2s\"\n"
+                    "[notify]\nretry_base = \"1s\"\n"
+                    "[[notify.webhook]]\nname = \"test\"\nurl = \"" + receiver.url() + "\"\n");
   Caller worker(server, "gw111"), city(server, "staffC"), sup(server, "supC");
   HttpClient stream_client("127.0.0.1", server.port());
   const int stream = stream_client.OpenStream("/v1/stream", {{"Authorization", city.auth()}});
@@ -52,6 +57,20 @@ TEST_CASE("an unanswered report is escalated twice on real time and seen everywh
 
   auto events = city.Call("GET", "/v1/cases/" + c.id() + "/events");
   CHECK(events.body.find("\"actorId\":\"system\"") != std::string::npos);
+
+  // The webhook hears of both breaches and both escalations (delivery is asynchronous).
+  auto count = [&](const std::string& needle) {
+    int n = 0;
+    for (const auto& r : receiver.received()) n += r.body.find(needle) != std::string::npos;
+    return n;
+  };
+  const auto hook_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (count("\"reason\":\"ESCALATED\"") < 2 && std::chrono::steady_clock::now() < hook_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(count("\"reason\":\"SLA_BREACHED\"") >= 2);
+  CHECK(count("\"reason\":\"ESCALATED\"") == 2);
+  CHECK(count("\"unitId\":\"C\"") >= 1);
 }
 
 }  // namespace gridcare::testing

@@ -1,0 +1,53 @@
+// A small blocking HTTP/1.1 client on POSIX sockets (http:// only): webhook delivery, and
+// the end-to-end tests and benchmark. No Beast here, so it compiles fast. One connection,
+// kept alive across requests; every wait is bounded by the timeout.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace gridcare::app {
+
+struct HttpReply {
+  int status = 0;  // 0 = transport failure (see error)
+  std::map<std::string, std::string> headers;  // lower-cased names
+  std::string body;
+  std::string error;
+};
+
+class HttpClient {
+ public:
+  // `host` is an IPv4 address or a name resolved with getaddrinfo.
+  HttpClient(std::string host, int port, int timeout_ms = 30000)
+      : host_(std::move(host)), port_(port), timeout_ms_(timeout_ms) {}
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpReply Request(const std::string& method, const std::string& target,
+                    const std::string& body = "",
+                    const std::map<std::string, std::string>& headers = {});
+  // Sends raw bytes and returns whatever comes back until the server closes or
+  // `timeout_ms` passes.
+  std::string Raw(const std::string& bytes, int timeout_ms = 5000);
+  // Opens a connection, sends a GET and returns the socket for reading a stream.
+  int OpenStream(const std::string& target, const std::map<std::string, std::string>& headers);
+  void Close();
+
+ private:
+  bool Connect(std::string* error);
+  std::string host_;
+  int port_;
+  int timeout_ms_;
+  int fd_ = -1;
+  std::string pending_;  // bytes read past the previous response
+};
+
+// "http://host:port/path" → parts; false for anything else (https is not supported: put a
+// TLS-terminating proxy on the same machine in front of a remote receiver).
+bool ParseHttpUrl(const std::string& url, std::string* host, int* port, std::string* path);
+
+// Reads from `fd` until `needle` has been seen or `timeout_ms` passes; returns all read.
+std::string ReadUntil(int fd, const std::string& needle, int timeout_ms);
+
+}  // namespace gridcare::app

@@ -1,0 +1,75 @@
+// The log sink and the webhook sink (JSON POST with an Idempotency-Key header).
+#include "app/notification_sinks.h"
+
+#include <spdlog/spdlog.h>
+
+#include "app/http_client.h"
+#include "gridcare/v1/notification.pb.h"
+#include "handlers/codec.h"
+
+namespace gridcare::app {
+namespace {
+
+class LogSink : public NotificationSink {
+ public:
+  const std::string& name() const override { return name_; }
+  engine::Status Deliver(const engine::OutboxEntry& e) override {
+    spdlog::info("notify unit={} case={} reason={}: {}", e.notification.unit_id,
+                 e.notification.case_number, engine::Name(e.notification.reason),
+                 e.notification.message);
+    return engine::Status::Ok();
+  }
+
+ private:
+  const std::string name_ = "log";
+};
+
+class WebhookSink : public NotificationSink {
+ public:
+  explicit WebhookSink(WebhookConfig config) : config_(std::move(config)) {
+    ParseHttpUrl(config_.url, &host_, &port_, &path_);  // validated when the config loaded
+  }
+  const std::string& name() const override { return config_.name; }
+
+  engine::Status Deliver(const engine::OutboxEntry& e) override {
+    HttpClient client(host_, port_, static_cast<int>(config_.timeout.count()));
+    const HttpReply r =
+        client.Request("POST", path_, NotificationJson(e),
+                       {{"Content-Type", "application/json; charset=utf-8"},
+                        {"Idempotency-Key", "gridcare-notification-" + std::to_string(e.id)},
+                        {"User-Agent", "gridcare"}});
+    if (r.status >= 200 && r.status < 300) return engine::Status::Ok();
+    if (r.status == 0) return engine::Unavailable(config_.url + ": " + r.error);
+    return engine::Unavailable(config_.url + " answered HTTP " + std::to_string(r.status));
+  }
+
+ private:
+  WebhookConfig config_;
+  std::string host_;
+  int port_ = 80;
+  std::string path_;
+};
+
+}  // namespace
+
+std::string NotificationJson(const engine::OutboxEntry& e) {
+  const engine::Notification& n = e.notification;
+  v1::Notification msg;
+  msg.set_id(std::to_string(e.id));
+  msg.set_case_id(std::to_string(n.case_id));
+  msg.set_case_number(n.case_number);
+  msg.set_event_seq(n.event_seq);
+  msg.set_reason(handlers::ToProto(n.reason));
+  msg.set_unit_id(n.unit_id);
+  msg.set_message(n.message);
+  handlers::ToProto(n.time, msg.mutable_time());
+  return handlers::RenderMessage(msg, false);
+}
+
+std::unique_ptr<NotificationSink> MakeLogSink() { return std::make_unique<LogSink>(); }
+
+std::unique_ptr<NotificationSink> MakeWebhookSink(const WebhookConfig& config) {
+  return std::make_unique<WebhookSink>(config);
+}
+
+}  // namespace gridcare::app
