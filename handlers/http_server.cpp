@@ -182,14 +182,19 @@ class Session : public std::enable_shared_from_this<Session> {
       HttpResponse resp = self->server_->handler(req);
       asio::post(self->stream_.get_executor(), [self, resp = std::move(resp),
                                                 work = std::move(work)]() mutable {
-        self->busy_ = false;
-        if (resp.stream) return self->StartStream(std::move(resp));
-        self->Send(std::move(resp));
+        if (resp.stream) {
+          self->busy_ = false;
+          return self->StartStream(std::move(resp));
+        }
+        self->Send(std::move(resp));  // still busy until the response is written
       });
     });
   }
 
   void Send(HttpResponse resp) {
+    // A response being written is still in flight: Shutdown's CloseIfIdle must not cut it
+    // off mid-body (a slow reader is bounded by the write timeout below instead).
+    busy_ = true;
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(resp.status), version_);
     res->set(http::field::server, kServerName);
@@ -207,6 +212,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWrite(beast::error_code ec, std::size_t) {
     const bool close = !response_->keep_alive();
     response_.reset();
+    busy_ = false;
     if (ec || close) return Close();
     DoRead();
   }

@@ -1,0 +1,410 @@
+// The HTTP server's defences and its shutdown, from the outside: read and idle timeouts,
+// the connection cap, the header limit, answering in-flight requests on a graceful stop,
+// and `gridcare serve` exiting 0 on SIGTERM.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <google/protobuf/util/json_util.h>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "handlers/http_server.h"
+#include "gridcare/v1/error.pb.h"
+#include "tests/e2e/server_fixture.h"
+#include "tests/support/subprocess.h"
+
+namespace gridcare::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr char kShortTimeouts[] =
+    "[server]\nread_timeout = \"1s\"\nidle_timeout = \"1s\"\nmax_connections = 8\n"
+    "max_header_bytes = 4096\n";
+
+// A bare TCP connection, for talking to the server in ways a well-behaved client does not.
+class RawConn {
+ public:
+  explicit RawConn(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawConn() { Close(); }
+  RawConn(const RawConn&) = delete;
+  RawConn& operator=(const RawConn&) = delete;
+
+  bool connected() const { return connected_; }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  // False when the peer has closed (EPIPE / ECONNRESET).
+  bool Send(const std::string& bytes) {
+    size_t sent = 0;
+    while (sent < bytes.size()) {
+      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  // Reads until the peer closes (true) or the deadline passes (false); data goes to `out`.
+  bool ReadToEof(std::chrono::milliseconds timeout, std::string* out = nullptr) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[8192];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return true;  // orderly close or reset: either way the server let go
+      if (out) out->append(buf, static_cast<size_t>(n));
+    }
+  }
+
+  // Reads until `needle` has arrived; false at the deadline or on close.
+  bool ReadUntil(const std::string& needle, std::chrono::milliseconds timeout, std::string* out) {
+    const auto deadline = Clock::now() + timeout;
+    while (out->find(needle) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[8192];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      out->append(buf, static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  // Nothing to read yet and not closed.
+  bool Quiet() {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 0;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+std::string ErrorStatus(const std::string& body) {
+  v1::ErrorBody e;
+  if (!google::protobuf::util::JsonStringToMessage(body, &e).ok()) return "unparsable: " + body;
+  return e.error().status();
+}
+
+// A handler whose GET /slow stays in the handler until the test lets it go: a request that
+// is provably in flight, without guessing at timing.
+class SlowGate {
+ public:
+  // Far more than loopback socket buffers hold, so a client that does not read keeps the
+  // server in the middle of writing it.
+  static constexpr size_t kBigBody = 64u << 20;
+
+  handlers::HttpResponse Handle(const handlers::HttpRequest& req) {
+    handlers::HttpResponse r;
+    r.content_type = "text/plain";
+    if (req.target == "/slow") {
+      std::unique_lock lock(mu_);
+      ++entered_;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return open_; });
+      r.body = "finished";
+    } else if (req.target == "/big") {
+      r.body = std::string(kBigBody, 'x');
+    } else {
+      r.body = "ok";
+    }
+    return r;
+  }
+  bool WaitEntered(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [this] { return entered_ > 0; });
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int entered_ = 0;
+  bool open_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a client that sends half a request and then nothing is cut off at the read timeout",
+          "[e2e]") {
+  TestServer server(kShortTimeouts);
+  RawConn loris(server.port());
+  REQUIRE(loris.connected());
+  const auto start = Clock::now();
+  REQUIRE(loris.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
+  std::string got;
+  CHECK(loris.ReadToEof(5s, &got));
+  const double waited = Seconds(Clock::now() - start);
+  INFO("closed after " << waited << " s");
+  CHECK(waited >= 0.9);  // read_timeout is 1 s: not before
+  CHECK(waited < 5.0);
+  CHECK(got.find(" 200 ") == std::string::npos);  // the half request was never answered
+}
+
+TEST_CASE("a client that trickles a request byte by byte is cut off at the read timeout",
+          "[e2e]") {
+  TestServer server(kShortTimeouts);
+  RawConn loris(server.port());
+  REQUIRE(loris.connected());
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                              std::string(200, 'X') + ": y\r\n\r\n";
+  const auto start = Clock::now();
+  bool cut_off = false;
+  // One byte every 50 ms: each read makes progress, but the whole request would take 12 s.
+  for (size_t i = 0; i < request.size() && Clock::now() - start < 5s; ++i) {
+    if (!loris.Send(request.substr(i, 1))) {
+      cut_off = true;
+      break;
+    }
+    std::string got;
+    if (loris.ReadToEof(50ms, &got)) {
+      cut_off = true;
+      break;
+    }
+  }
+  const double waited = Seconds(Clock::now() - start);
+  INFO("cut off after " << waited << " s");
+  CHECK(cut_off);
+  CHECK(waited >= 0.9);
+  CHECK(waited < 5.0);
+}
+
+TEST_CASE("an idle keep-alive connection is closed after the idle timeout", "[e2e]") {
+  TestServer server(kShortTimeouts);
+  RawConn conn(server.port());
+  REQUIRE(conn.connected());
+  REQUIRE(conn.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  std::string got;
+  REQUIRE(conn.ReadUntil("\r\n\r\nok", 5s, &got));
+  CHECK(got.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(got.find("Connection: close") == std::string::npos);  // kept alive
+  const auto answered = Clock::now();
+  CHECK(conn.ReadToEof(5s));
+  const double idle = Seconds(Clock::now() - answered);
+  INFO("closed after " << idle << " s idle");
+  CHECK(idle >= 0.5);
+  CHECK(idle < 5.0);
+
+  // A connection that keeps talking stays up past the idle timeout.
+  HttpClient busy("127.0.0.1", server.port());
+  const auto busy_start = Clock::now();
+  while (Clock::now() - busy_start < 1500ms) {
+    auto r = busy.Request("GET", "/healthz");
+    REQUIRE(r.status == 200);
+    CHECK(r.headers["connection"] != "close");
+    // Half the idle timeout between requests (a pause that is the point of the test).
+    std::this_thread::sleep_for(400ms);
+  }
+}
+
+TEST_CASE("the connection past max_connections gets 503 UNAVAILABLE and a freed slot is reused",
+          "[e2e]") {
+  // Long timeouts here, so the eight held connections cannot time out mid-test.
+  TestServer server("[server]\nmax_connections = 8\n");
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < 8; ++i) {
+    held.push_back(std::make_unique<HttpClient>("127.0.0.1", server.port()));
+    auto r = held.back()->Request("GET", "/healthz");  // answered: counted by the server
+    REQUIRE(r.status == 200);
+  }
+
+  HttpClient ninth("127.0.0.1", server.port());
+  auto refused = ninth.Request("GET", "/healthz");
+  INFO(refused.error);
+  CHECK(refused.status == 503);
+  CHECK(ErrorStatus(refused.body) == "UNAVAILABLE");
+  CHECK(refused.headers["connection"] == "close");
+
+  // The held connections still work.
+  CHECK(held[0]->Request("GET", "/healthz").status == 200);
+
+  // Once one of them goes away its slot is free again (the server notices asynchronously).
+  held.pop_back();
+  const auto deadline = Clock::now() + 5s;
+  int status = 0;
+  while (Clock::now() < deadline) {
+    HttpClient fresh("127.0.0.1", server.port());
+    status = fresh.Request("GET", "/healthz").status;
+    if (status == 200) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(status == 200);
+}
+
+TEST_CASE("headers larger than the limit get an error status and the connection closes",
+          "[e2e]") {
+  TestServer server(kShortTimeouts);  // max_header_bytes = 4096
+  RawConn conn(server.port());
+  REQUIRE(conn.connected());
+  REQUIRE(conn.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " +
+                    std::string(8192, 'a') + "\r\n\r\n"));
+  std::string got;
+  CHECK(conn.ReadToEof(5s, &got));
+  INFO(got);
+  REQUIRE(got.rfind("HTTP/1.1 4", 0) == 0);  // 413 or 431, not 2xx or 5xx
+  CHECK(got.find("RESOURCE_EXHAUSTED") != std::string::npos);
+  CHECK(got.find("Connection: close") != std::string::npos);
+
+  // Just under the limit is fine.
+  HttpClient ok("127.0.0.1", server.port());
+  CHECK(ok.Request("GET", "/healthz", "", {{"X-Big", std::string(3000, 'a')}}).status == 200);
+}
+
+TEST_CASE("a request in flight when shutdown starts still gets its answer", "[e2e]") {
+  // The HTTP server itself (ServerApp::Shutdown delegates the draining to it), with a
+  // handler the test controls: the ServerApp's handlers give no deterministic way to hold
+  // a request mid-flight, as its background threads read the clock too.
+  SlowGate gate;
+  handlers::HttpServerOptions options;
+  options.port = 0;
+  handlers::HttpServer server(options, [&gate](const handlers::HttpRequest& r) {
+    return gate.Handle(r);
+  });
+  REQUIRE(server.Start().ok());
+  const int port = server.port();
+  auto running = std::async(std::launch::async, [&server] { server.Run(); });
+  struct OpenOnExit {  // a failing REQUIRE must not leave the handler (and Run) blocked
+    SlowGate& gate;
+    ~OpenOnExit() { gate.Open(); }
+  } open_on_exit{gate};
+
+  RawConn idle(port);  // kept alive, between requests
+  REQUIRE(idle.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  std::string idle_got;
+  REQUIRE(idle.ReadUntil("\r\n\r\nok", 5s, &idle_got));
+  RawConn conn(port);
+  REQUIRE(conn.connected());
+  REQUIRE(conn.Send("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  REQUIRE(gate.WaitEntered(10s));
+
+  server.Shutdown();
+  // Shutdown has begun once the listener is closed: new connections are refused.
+  const auto deadline = Clock::now() + 10s;
+  bool refused = false;
+  while (!refused && Clock::now() < deadline) {
+    refused = !RawConn(port).connected();
+    if (!refused) std::this_thread::sleep_for(5ms);
+  }
+  CHECK(refused);
+  // The idle connection is closed at once...
+  CHECK(idle.ReadToEof(5s));
+  // ...while the busy one still waits for its answer, and Run() waits with it.
+  CHECK(conn.Quiet());
+  CHECK(running.wait_for(0s) == std::future_status::timeout);
+
+  gate.Open();
+  std::string got;
+  CHECK(conn.ReadToEof(10s, &got));  // answered, then closed: the server is stopping
+  INFO(got);
+  CHECK(got.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(got.find("finished") != std::string::npos);
+  CHECK(got.find("Connection: close") != std::string::npos);
+  CHECK(running.wait_for(10s) == std::future_status::ready);
+}
+
+TEST_CASE("a response still being written when shutdown starts is delivered whole", "[e2e]") {
+  SlowGate gate;
+  handlers::HttpServerOptions options;
+  options.port = 0;
+  handlers::HttpServer server(options, [&gate](const handlers::HttpRequest& r) {
+    return gate.Handle(r);
+  });
+  REQUIRE(server.Start().ok());
+  const int port = server.port();
+  auto running = std::async(std::launch::async, [&server] { server.Run(); });
+
+  RawConn conn(port);
+  REQUIRE(conn.connected());
+  REQUIRE(conn.Send("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  // The first bytes are here: the server is writing, and stalls on the full socket buffers
+  // because this client reads nothing more until shutdown has begun.
+  std::string head;
+  REQUIRE(conn.ReadUntil("\r\n\r\n", 10s, &head));
+  REQUIRE(head.rfind("HTTP/1.1 200", 0) == 0);
+
+  server.Shutdown();
+  const auto deadline = Clock::now() + 10s;
+  bool refused = false;
+  while (!refused && Clock::now() < deadline) {
+    refused = !RawConn(port).connected();
+    if (!refused) std::this_thread::sleep_for(5ms);
+  }
+  CHECK(refused);
+
+  std::string rest = head.substr(head.find("\r\n\r\n") + 4);
+  CHECK(conn.ReadToEof(30s, &rest));
+  CHECK(rest.size() == SlowGate::kBigBody);
+  CHECK(running.wait_for(10s) == std::future_status::ready);
+}
+
+TEST_CASE("gridcare serve exits 0 on SIGTERM with idle and streaming clients connected",
+          "[e2e]") {
+  TempDir dir;
+  const std::string db = dir.File("gridcare.db");
+  SeedCity(db);
+  Subprocess serve({GRIDCARE_BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0"});
+  INFO(serve.error());
+  REQUIRE(serve.started());
+  const std::string banner = "GridCare is serving on http://127.0.0.1:";
+  const std::string line = serve.WaitForLine(banner, 30s);
+  INFO("server output:\n" << serve.output());
+  REQUIRE_FALSE(line.empty());
+  const int port = std::atoi(line.c_str() + line.find(banner) + banner.size());
+  REQUIRE(port > 0);
+
+  HttpClient idle("127.0.0.1", port);
+  auto signin = idle.Request("POST", "/v1/sessions",
+                             std::string(R"({"username":"staffT1","password":")") + kPassword +
+                                 R"("})");
+  REQUIRE(signin.status == 200);
+  v1::Session session;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(signin.body, &session).ok());
+  HttpClient streamer("127.0.0.1", port);
+  const int stream = streamer.OpenStream("/v1/stream", {{"Authorization", "Bearer " + session.token()}});
+  REQUIRE(stream >= 0);
+  CHECK(ReadUntil(stream, ": connected", 5000).find("text/event-stream") != std::string::npos);
+
+  const auto start = Clock::now();
+  REQUIRE(serve.Signal(SIGTERM));
+  const auto status = serve.Wait(30s);
+  REQUIRE(status.has_value());
+  INFO("stopped after " << Seconds(Clock::now() - start) << " s; output:\n" << serve.output());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
+  ::close(stream);
+}
+
+}  // namespace gridcare::testing
