@@ -1,0 +1,825 @@
+// The intake benchmark: a real server in-process on loopback, grid workers creating cases as
+// fast as they can, the lifecycle of each, a paced open-loop run, and a raw SQLite baseline
+// on the same disk. Prints figures; it asserts nothing and is never run as a test.
+#include <google/protobuf/util/json_util.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/calendar_file.h"
+#include "app/config.h"
+#include "app/server_app.h"
+#include "app/http_client.h"
+#include "engine/case_decider.h"
+#include "gridcare/v1/case.pb.h"
+#include "gridcare/v1/session.pb.h"
+#include "storage/password_hash.h"
+#include "storage/sqlite_store.h"
+
+namespace gridcare::bench {
+namespace {
+
+using app::HttpClient;
+using app::HttpReply;
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr char kPassword[] = "bench-password";
+
+struct Options {
+  int connections = 64;            // client threads, one keep-alive connection each
+  double create_seconds = 10;      // closed-loop create phase
+  double lifecycle_max_seconds = 30;  // stop starting new lifecycles after this
+  int paced_rate = 1000;           // creates/s in the open-loop phase
+  double paced_seconds = 10;
+  int raw_cases = 30000;           // batched raw SQLite inserts
+  int raw_batch = 256;
+  int raw_single_cases = 2000;     // one transaction each (context only)
+  double raw_single_max_seconds = 8;
+  int townships = 5;
+  int villages_per_township = 4;
+  int grids_per_village = 10;  // 5 × 4 × 10 = 200 grids
+  std::string dir;             // where the stores go; default: the system temp dir
+};
+
+void Usage() {
+  std::fprintf(stderr,
+               "usage: gridcare_intake_bench [--connections=N] [--create-seconds=S]\n"
+               "  [--lifecycle-max-seconds=S] [--paced-rate=N] [--paced-seconds=S]\n"
+               "  [--raw-cases=N] [--raw-batch=N] [--raw-single-cases=N] [--grids-per-village=N]\n"
+               "  [--dir=PATH]\n");
+}
+
+bool ParseOptions(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    const auto eq = arg.find('=');
+    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) return false;
+    const std::string key = arg.substr(2, eq - 2);
+    const std::string value = arg.substr(eq + 1);
+    const double v = std::atof(value.c_str());
+    if (key == "connections") o->connections = static_cast<int>(v);
+    else if (key == "create-seconds") o->create_seconds = v;
+    else if (key == "lifecycle-max-seconds") o->lifecycle_max_seconds = v;
+    else if (key == "paced-rate") o->paced_rate = static_cast<int>(v);
+    else if (key == "paced-seconds") o->paced_seconds = v;
+    else if (key == "raw-cases") o->raw_cases = static_cast<int>(v);
+    else if (key == "raw-batch") o->raw_batch = static_cast<int>(v);
+    else if (key == "raw-single-cases") o->raw_single_cases = static_cast<int>(v);
+    else if (key == "grids-per-village") o->grids_per_village = static_cast<int>(v);
+    else if (key == "dir") o->dir = value;
+    else return false;
+  }
+  return o->connections > 0 && o->paced_rate > 0 && o->raw_batch > 0 && o->grids_per_village > 0;
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "intake_bench: %s\n", what.c_str());
+  std::exit(2);
+}
+
+double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// --- figures ------------------------------------------------------------------------------
+
+struct Latencies {
+  std::vector<double> ms;
+  void Merge(const std::vector<double>& other) { ms.insert(ms.end(), other.begin(), other.end()); }
+  // Nearest-rank percentile; sorts once.
+  double At(double p) {
+    if (ms.empty()) return 0;
+    if (!sorted_) {
+      std::sort(ms.begin(), ms.end());
+      sorted_ = true;
+    }
+    const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(ms.size())));
+    return ms[std::min(ms.size() - 1, rank == 0 ? 0 : rank - 1)];
+  }
+  std::string Summary() {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms (n=%zu)",
+                  At(0.50), At(0.99), At(0.999), At(1.0), ms.size());
+    return buf;
+  }
+
+ private:
+  bool sorted_ = false;
+};
+
+// CPU seconds this thread has used (client threads report theirs so the server's share of
+// the shared cores can be told apart).
+double ThreadCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_THREAD, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+double ProcessCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// Counts failures and keeps the first few for the report.
+class Errors {
+ public:
+  void Add(const std::string& what, const HttpReply& r) {
+    std::lock_guard lock(mu_);
+    ++count_;
+    if (samples_.size() < 3) {
+      samples_.push_back(what + ": status " + std::to_string(r.status) + " " +
+                         (r.error.empty() ? r.body.substr(0, 200) : r.error));
+    }
+  }
+  int count() const {
+    std::lock_guard lock(mu_);
+    return count_;
+  }
+  void Print(const char* phase) const {
+    std::lock_guard lock(mu_);
+    if (count_ == 0) return;
+    std::printf("  !! %d failed requests in %s, e.g.:\n", count_, phase);
+    for (const auto& s : samples_) std::printf("     %s\n", s.c_str());
+  }
+
+ private:
+  mutable std::mutex mu_;
+  int count_ = 0;
+  std::vector<std::string> samples_;
+};
+
+// --- the org tree and users -----------------------------------------------------------------
+
+struct Grid {
+  std::string id;
+  int village = 0;  // index into City::villages
+};
+
+struct City {
+  std::vector<engine::OrgUnit> units;
+  std::vector<std::string> villages;
+  std::vector<Grid> grids;
+  std::vector<engine::User> users;
+
+  static std::string WorkerName(const Grid& g) { return "w-" + g.id; }
+  std::string LeaderName(int village) const { return "l-" + villages[village]; }
+  std::string StaffName(int village) const { return "s-" + villages[village]; }
+};
+
+City MakeCity(const Options& o, const std::string& password_hash) {
+  using engine::OrgLevel;
+  using engine::Role;
+  City city;
+  city.units.push_back({"BC", "基准市", OrgLevel::kCity, ""});
+  for (int t = 1; t <= o.townships; ++t) {
+    const std::string tid = "BC-T" + std::to_string(t);
+    city.units.push_back({tid, "第" + std::to_string(t) + "街道", OrgLevel::kTownship, "BC"});
+    for (int v = 1; v <= o.villages_per_township; ++v) {
+      const std::string vid = tid + "-V" + std::to_string(v);
+      city.units.push_back({vid, "第" + std::to_string(v) + "社区", OrgLevel::kVillage, tid});
+      const int village = static_cast<int>(city.villages.size());
+      city.villages.push_back(vid);
+      for (int g = 1; g <= o.grids_per_village; ++g) {
+        const std::string gid = vid + "-G" + std::to_string(g);
+        city.units.push_back({gid, "第" + std::to_string(g) + "网格", OrgLevel::kGrid, vid});
+        city.grids.push_back({gid, village});
+      }
+    }
+  }
+  for (const Grid& g : city.grids) {
+    city.users.push_back({"", City::WorkerName(g), "网格员-" + g.id, Role::kGridWorker, g.id,
+                          password_hash});
+  }
+  for (size_t v = 0; v < city.villages.size(); ++v) {
+    city.users.push_back({"", city.LeaderName(static_cast<int>(v)), "网格长", Role::kGridLeader,
+                          city.villages[v], password_hash});
+    city.users.push_back({"", city.StaffName(static_cast<int>(v)), "妇联干部",
+                          Role::kFederationStaff, city.villages[v], password_hash});
+  }
+  return city;
+}
+
+void Seed(engine::Store& store, const City& city) {
+  const engine::Status s = store.Write([&](engine::StoreWriter& w) {
+    GC_RETURN_IF_ERROR(w.UpsertOrgUnits(city.units));
+    return w.UpsertUsers(city.users);
+  });
+  if (!s.ok()) Die("seeding: " + s.ToString());
+}
+
+// --- requests -------------------------------------------------------------------------------
+
+const std::string kTitle = "留守儿童无人照看";
+const std::string kDescription = "父母外出务工，孩子由年迈祖母照看，近期祖母住院，孩子独自在家。";
+const std::string kAddress = "基准市第1街道第1社区3号";
+
+std::string CreateJson(const std::string& request_id, const std::string& grid) {
+  return R"({"requestId":")" + request_id +
+         R"(","channel":"GRID_PATROL","category":"LEFT_BEHIND_CHILD","priority":"ROUTINE",)"
+         R"("gridId":")" + grid + R"(","title":")" + kTitle + R"(","description":")" +
+         kDescription + R"(","address":")" + kAddress +
+         R"(","subjects":[{"name":"小明","role":"CHILD","age":9}]})";
+}
+
+std::string CreateProto(const std::string& request_id, const std::string& grid) {
+  v1::CreateCaseRequest r;
+  r.set_request_id(request_id);
+  r.set_channel(v1::Case::GRID_PATROL);
+  r.set_category(v1::Case::LEFT_BEHIND_CHILD);
+  r.set_priority(v1::Case::ROUTINE);
+  r.set_grid_id(grid);
+  r.set_title(kTitle);
+  r.set_description(kDescription);
+  r.set_address(kAddress);
+  auto* s = r.add_subjects();
+  s->set_name("小明");
+  s->set_role(v1::Subject::CHILD);
+  s->set_age(9);
+  return r.SerializeAsString();
+}
+
+const std::map<std::string, std::string>& ProtoHeaders() {
+  static const std::map<std::string, std::string> kHeaders = {
+      {"Content-Type", "application/x-protobuf"}, {"Accept", "application/x-protobuf"}};
+  return kHeaders;
+}
+
+// The case id from a create/action reply; 0 when it cannot be found.
+engine::CaseId CaseIdFrom(const HttpReply& r, bool binary) {
+  std::string id;
+  if (binary) {
+    v1::Case c;
+    if (!c.ParseFromString(r.body)) return 0;
+    id = c.id();
+  } else {
+    // "id" is field 1 and printed first; a full JSON parse would cost the load generator more
+    // CPU than the server spends on the request's codec.
+    const auto at = r.body.find("\"id\":\"");
+    if (at == std::string::npos) return 0;
+    const auto end = r.body.find('"', at + 6);
+    id = r.body.substr(at + 6, end - at - 6);
+  }
+  return std::strtoll(id.c_str(), nullptr, 10);
+}
+
+// One create over `http`; the request id is unique per phase, thread and sequence.
+bool PostCase(HttpClient& http, const std::string& auth, const std::string& request_id,
+              const std::string& grid, bool binary, Errors& errors, engine::CaseId* id) {
+  std::map<std::string, std::string> headers = binary ? ProtoHeaders()
+                                                       : std::map<std::string, std::string>{};
+  headers["Authorization"] = auth;
+  const HttpReply r = http.Request("POST", "/v1/cases",
+                                   binary ? CreateProto(request_id, grid)
+                                          : CreateJson(request_id, grid),
+                                   headers);
+  if (r.status != 201) {
+    errors.Add("create", r);
+    return false;
+  }
+  *id = CaseIdFrom(r, binary);
+  if (*id <= 0) {
+    errors.Add("create (no id in reply)", r);
+    return false;
+  }
+  return true;
+}
+
+// --- sign-in --------------------------------------------------------------------------------
+
+std::map<std::string, std::string> SignInAll(int port, const std::vector<engine::User>& users) {
+  std::map<std::string, std::string> tokens;
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      HttpClient http("127.0.0.1", port);
+      for (size_t i = next++; i < users.size(); i = next++) {
+        const auto& name = users[i].username;
+        const HttpReply r = http.Request(
+            "POST", "/v1/sessions",
+            R"({"username":")" + name + R"(","password":")" + kPassword + R"("})");
+        v1::Session s;
+        if (r.status != 200 || !google::protobuf::util::JsonStringToMessage(r.body, &s).ok()) {
+          std::fprintf(stderr, "sign-in %s: %d %s%s\n", name.c_str(), r.status, r.body.c_str(),
+                       r.error.c_str());
+          ++failures;
+          continue;
+        }
+        std::lock_guard lock(mu);
+        tokens[name] = "Bearer " + s.token();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (failures > 0) Die("some users could not sign in");
+  return tokens;
+}
+
+// --- phases ---------------------------------------------------------------------------------
+
+struct Created {
+  engine::CaseId id = 0;
+  int grid = 0;
+};
+
+struct PhaseResult {
+  std::int64_t ok = 0;
+  double seconds = 0;
+  double client_cpu = 0;
+  double process_cpu = 0;
+  Latencies latency;
+};
+
+void PrintCpu(const PhaseResult& r) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("  CPU: %.1f s of %.1f s available on %u cores (%.0f %%); load generator %.1f s, "
+              "server %.1f s\n",
+              r.process_cpu, r.seconds * cores, cores,
+              100.0 * r.process_cpu / (r.seconds * cores), r.client_cpu,
+              r.process_cpu - r.client_cpu);
+}
+
+// Closed loop: every connection sends its next create as soon as the previous one returns.
+PhaseResult CreatePhase(const Options& o, int port, const City& city,
+                        const std::map<std::string, std::string>& tokens,
+                        std::vector<Created>* created, Errors& errors) {
+  const int n = o.connections;
+  std::vector<std::vector<double>> lat(n);
+  std::vector<std::vector<Created>> made(n);
+  std::vector<double> cpu(n);
+  std::atomic<bool> go{false};
+  std::atomic<int> ready{0};
+  SteadyClock::time_point end;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient http("127.0.0.1", port);
+      // Warm the connection so connect() is not in the first sample.
+      (void)http.Request("GET", "/healthz");
+      ++ready;
+      while (!go) std::this_thread::yield();
+      const double cpu0 = ThreadCpuSeconds();
+      int grid = t % static_cast<int>(city.grids.size());
+      for (std::int64_t seq = 0; SteadyClock::now() < end; ++seq) {
+        const Grid& g = city.grids[grid];
+        const std::string& auth = tokens.at(City::WorkerName(g));
+        const auto start = SteadyClock::now();
+        engine::CaseId id = 0;
+        const bool binary = seq % 2 == 1;
+        if (PostCase(http, auth, "c-" + std::to_string(t) + "-" + std::to_string(seq), g.id,
+                     binary, errors, &id)) {
+          lat[t].push_back(Seconds(SteadyClock::now() - start) * 1e3);
+          made[t].push_back({id, grid});
+        }
+        grid = (grid + n) % static_cast<int>(city.grids.size());
+      }
+      cpu[t] = ThreadCpuSeconds() - cpu0;
+    });
+  }
+  while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  PhaseResult r;
+  const double cpu0 = ProcessCpuSeconds();
+  const auto start = SteadyClock::now();
+  end = start + std::chrono::duration_cast<SteadyClock::duration>(
+                    std::chrono::duration<double>(o.create_seconds));
+  go = true;
+  for (auto& t : threads) t.join();
+  r.seconds = Seconds(SteadyClock::now() - start);
+  r.process_cpu = ProcessCpuSeconds() - cpu0;
+  for (int t = 0; t < n; ++t) {
+    r.latency.Merge(lat[t]);
+    created->insert(created->end(), made[t].begin(), made[t].end());
+    r.client_cpu += cpu[t];
+  }
+  r.ok = static_cast<std::int64_t>(created->size());
+  return r;
+}
+
+struct Action {
+  const char* name;
+  std::string json;
+  v1::CaseActionRequest proto;
+};
+
+std::vector<Action> LifecycleActions() {
+  std::vector<Action> a(4);
+  a[0].name = "verify";
+  a[0].json = R"({"decision":"CONFIRM","note":"已核实"})";
+  a[0].proto.set_decision(v1::CaseActionRequest::CONFIRM);
+  a[0].proto.set_note("已核实");
+  a[1].name = "accept";
+  a[1].json = R"({"note":"已受理"})";
+  a[1].proto.set_note("已受理");
+  a[2].name = "resolve";
+  a[2].json = R"({"note":"已联系民政落实临时救助"})";
+  a[2].proto.set_note("已联系民政落实临时救助");
+  a[3].name = "followUp";
+  a[3].json = R"({"satisfied":true,"note":"回访满意"})";
+  a[3].proto.set_satisfied(true);
+  a[3].proto.set_note("回访满意");
+  return a;
+}
+
+// Each connection takes cases in turn through verify (leader), accept and resolve (village
+// staff) and followUp (the grid's worker); even cases as JSON, odd ones as protobuf.
+PhaseResult LifecyclePhase(const Options& o, int port, const City& city,
+                           const std::map<std::string, std::string>& tokens,
+                           const std::vector<Created>& cases, std::int64_t* cases_done,
+                           Errors& errors) {
+  const int n = o.connections;
+  const std::vector<Action> actions = LifecycleActions();
+  std::vector<std::string> action_proto;
+  for (const Action& a : actions) action_proto.push_back(a.proto.SerializeAsString());
+  std::vector<std::vector<double>> lat(n);
+  std::vector<double> cpu(n);
+  std::atomic<size_t> next{0};
+  std::atomic<std::int64_t> done{0};
+  std::atomic<bool> go{false};
+  std::atomic<int> ready{0};
+  SteadyClock::time_point stop_starting;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient http("127.0.0.1", port);
+      (void)http.Request("GET", "/healthz");
+      ++ready;
+      while (!go) std::this_thread::yield();
+      const double cpu0 = ThreadCpuSeconds();
+      for (size_t i = next++; i < cases.size() && SteadyClock::now() < stop_starting;
+           i = next++) {
+        const Created& c = cases[i];
+        const Grid& g = city.grids[c.grid];
+        const std::string* who[4] = {&tokens.at(city.LeaderName(g.village)),
+                                     &tokens.at(city.StaffName(g.village)),
+                                     &tokens.at(city.StaffName(g.village)),
+                                     &tokens.at(City::WorkerName(g))};
+        const bool binary = i % 2 == 1;
+        bool ok = true;
+        for (size_t a = 0; a < actions.size() && ok; ++a) {
+          std::map<std::string, std::string> headers =
+              binary ? ProtoHeaders() : std::map<std::string, std::string>{};
+          headers["Authorization"] = *who[a];
+          const auto start = SteadyClock::now();
+          const HttpReply r =
+              http.Request("POST", "/v1/cases/" + std::to_string(c.id) + ":" + actions[a].name,
+                           binary ? action_proto[a] : actions[a].json, headers);
+          if (r.status != 200) {
+            errors.Add(actions[a].name, r);
+            ok = false;
+            break;
+          }
+          lat[t].push_back(Seconds(SteadyClock::now() - start) * 1e3);
+        }
+        if (ok) ++done;
+      }
+      cpu[t] = ThreadCpuSeconds() - cpu0;
+    });
+  }
+  while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  PhaseResult r;
+  const double cpu0 = ProcessCpuSeconds();
+  const auto start = SteadyClock::now();
+  stop_starting = start + std::chrono::duration_cast<SteadyClock::duration>(
+                              std::chrono::duration<double>(o.lifecycle_max_seconds));
+  go = true;
+  for (auto& t : threads) t.join();
+  r.seconds = Seconds(SteadyClock::now() - start);
+  r.process_cpu = ProcessCpuSeconds() - cpu0;
+  for (int t = 0; t < n; ++t) {
+    r.latency.Merge(lat[t]);
+    r.client_cpu += cpu[t];
+  }
+  r.ok = static_cast<std::int64_t>(r.latency.ms.size());
+  *cases_done = done;
+  return r;
+}
+
+// Open loop: request k is due at start + k/rate whatever happened before; latency counts from
+// that due time, so a stall shows up in every request it delayed (no coordinated omission).
+PhaseResult PacedPhase(const Options& o, int port, const City& city,
+                       const std::map<std::string, std::string>& tokens, Errors& errors,
+                       double* lateness_max_ms) {
+  const int n = o.connections;
+  const std::int64_t total = static_cast<std::int64_t>(o.paced_rate * o.paced_seconds);
+  const double interval_s = 1.0 / o.paced_rate;
+  std::vector<std::vector<double>> lat(n);
+  std::vector<double> cpu(n);
+  std::vector<double> late(n);
+  std::atomic<std::int64_t> ok{0};
+  std::atomic<bool> go{false};
+  std::atomic<int> ready{0};
+  SteadyClock::time_point start;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient http("127.0.0.1", port);
+      (void)http.Request("GET", "/healthz");
+      ++ready;
+      while (!go) std::this_thread::yield();
+      const double cpu0 = ThreadCpuSeconds();
+      for (std::int64_t k = t; k < total; k += n) {
+        const auto due = start + std::chrono::duration_cast<SteadyClock::duration>(
+                                     std::chrono::duration<double>(interval_s * k));
+        std::this_thread::sleep_until(due);
+        late[t] = std::max(late[t], Seconds(SteadyClock::now() - due) * 1e3);
+        const Grid& g = city.grids[k % city.grids.size()];
+        engine::CaseId id = 0;
+        if (PostCase(http, tokens.at(City::WorkerName(g)), "p-" + std::to_string(k), g.id,
+                     k % 2 == 1, errors, &id)) {
+          lat[t].push_back(Seconds(SteadyClock::now() - due) * 1e3);
+          ++ok;
+        }
+      }
+      cpu[t] = ThreadCpuSeconds() - cpu0;
+    });
+  }
+  while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  PhaseResult r;
+  const double cpu0 = ProcessCpuSeconds();
+  start = SteadyClock::now() + std::chrono::milliseconds(20);
+  go = true;
+  for (auto& t : threads) t.join();
+  r.seconds = Seconds(SteadyClock::now() - start);
+  r.process_cpu = ProcessCpuSeconds() - cpu0;
+  for (int t = 0; t < n; ++t) {
+    r.latency.Merge(lat[t]);
+    r.client_cpu += cpu[t];
+  }
+  r.ok = ok;
+  *lateness_max_ms = *std::max_element(late.begin(), late.end());
+  return r;
+}
+
+// --- raw SQLite baseline --------------------------------------------------------------------
+
+struct RawResult {
+  std::int64_t batched_cases = 0;
+  double batched_seconds = 0;
+  std::int64_t single_cases = 0;
+  double single_seconds = 0;
+  double decide_seconds = 0;
+  double batched_cpu = 0;  // process CPU seconds: the writer thread does the work
+  double single_cpu = 0;
+};
+
+// The same rows the server writes — case, REPORTED event (hash-chained), idempotency key and
+// deadlines — built by the engine's own DecideCreate up front, then saved with
+// StoreWriter::SaveCase straight into a fresh SqliteStore (WAL, synchronous=FULL).
+RawResult RawBaseline(const Options& o, const std::string& path, const City& city) {
+  auto opened = storage::SqliteStore::Open(path);
+  if (!opened.ok()) Die("raw store: " + opened.status().ToString());
+  std::unique_ptr<storage::SqliteStore> store = std::move(opened).value();
+  Seed(*store, city);
+
+  std::vector<engine::Actor> workers;
+  {
+    auto reader = store->Read();
+    if (!reader.ok()) Die("raw store read: " + reader.status().ToString());
+    for (const Grid& g : city.grids) {
+      auto u = (*reader)->FindUserByUsername(City::WorkerName(g));
+      if (!u.ok() || !u.value()) Die("raw store: worker of " + g.id + " missing");
+      workers.push_back({u.value()->id, engine::Role::kGridWorker, g.id});
+    }
+  }
+  auto tree = engine::OrgTree::Build(city.units);
+  if (!tree.ok()) Die("org tree: " + tree.status().ToString());
+  const app::Config config = app::DefaultConfig();
+  const engine::SlaPolicy sla = config.MakeSlaPolicy();
+  auto calendar = app::LoadWorkCalendar(config.calendar_file);
+  if (!calendar.ok()) Die("calendar: " + calendar.status().ToString());
+  const engine::RuleBook rules{tree.value(), sla, calendar.value()};
+
+  const int total = o.raw_cases + o.raw_single_cases;
+  const engine::TimePoint now =
+      std::chrono::time_point_cast<engine::Millis>(std::chrono::system_clock::now());
+  const int year = engine::ChinaYear(now);
+  std::vector<engine::Decision> decisions;
+  decisions.reserve(static_cast<size_t>(total));
+  const auto d0 = SteadyClock::now();
+  for (int i = 0; i < total; ++i) {
+    const Grid& g = city.grids[static_cast<size_t>(i) % city.grids.size()];
+    engine::NewCase n;
+    n.request_id = "raw-" + std::to_string(i);
+    n.channel = engine::Channel::kGridPatrol;
+    n.category = engine::Category::kLeftBehindChild;
+    n.priority = engine::Priority::kRoutine;
+    n.grid_id = g.id;
+    n.title = kTitle;
+    n.description = kDescription;
+    n.address = kAddress;
+    n.subjects = {{"小明", engine::SubjectRole::kChild, 9, "", ""}};
+    auto d = engine::DecideCreate(n, workers[static_cast<size_t>(i) % workers.size()], now, i + 1,
+                                  engine::FormatCaseNumber("NA", year, i + 1), rules);
+    if (!d.ok()) Die("DecideCreate: " + d.status().ToString());
+    decisions.push_back(std::move(d).value());
+  }
+  RawResult r;
+  r.decide_seconds = Seconds(SteadyClock::now() - d0);
+
+  const double bc0 = ProcessCpuSeconds();
+  const auto b0 = SteadyClock::now();
+  for (int i = 0; i < o.raw_cases; i += o.raw_batch) {
+    const int end = std::min(o.raw_cases, i + o.raw_batch);
+    const engine::Status s = store->Write([&](engine::StoreWriter& w) {
+      for (int k = i; k < end; ++k) {
+        GC_RETURN_IF_ERROR(w.SaveCase(decisions[k].after, decisions[k].events));
+      }
+      return engine::Status::Ok();
+    });
+    if (!s.ok()) Die("raw batched SaveCase: " + s.ToString());
+  }
+  r.batched_seconds = Seconds(SteadyClock::now() - b0);
+  r.batched_cpu = ProcessCpuSeconds() - bc0;
+  r.batched_cases = o.raw_cases;
+
+  const double sc0 = ProcessCpuSeconds();
+  const auto s0 = SteadyClock::now();
+  for (int k = o.raw_cases; k < total; ++k) {
+    if (Seconds(SteadyClock::now() - s0) > o.raw_single_max_seconds) break;
+    const engine::Status s = store->Write([&](engine::StoreWriter& w) {
+      return w.SaveCase(decisions[k].after, decisions[k].events);
+    });
+    if (!s.ok()) Die("raw single SaveCase: " + s.ToString());
+    ++r.single_cases;
+  }
+  r.single_seconds = Seconds(SteadyClock::now() - s0);
+  r.single_cpu = ProcessCpuSeconds() - sc0;
+  return r;
+}
+
+// --- main -----------------------------------------------------------------------------------
+
+// The 1/5/15-minute load averages: other processes on the same cores skew every figure here.
+std::string LoadAverage() {
+  FILE* f = std::fopen("/proc/loadavg", "r");
+  if (!f) return "unknown";
+  char buf[128] = {};
+  const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
+  std::fclose(f);
+  if (!ok) return "unknown";
+  std::string s(buf);
+  // "0.52 0.58 0.59 1/467 12345": keep the three averages.
+  size_t spaces = 0, i = 0;
+  for (; i < s.size() && spaces < 3; ++i) spaces += s[i] == ' ';
+  return s.substr(0, i ? i - 1 : 0);
+}
+
+std::string Verdict(bool met) { return met ? "MET" : "MISSED"; }
+
+int Main(int argc, char** argv) {
+  Options o;
+  if (!ParseOptions(argc, argv, &o)) {
+    Usage();
+    return 2;
+  }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a crash mid-run still shows the phases before it
+  spdlog::set_level(spdlog::level::warn);
+  const std::filesystem::path base =
+      o.dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(o.dir);
+  const std::filesystem::path dir =
+      base / ("gridcare-intake-bench-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string server_db = (dir / "server.db").string();
+  const std::string raw_db = (dir / "raw.db").string();
+
+  std::printf("GridCare intake benchmark\n");
+  std::printf("  stores in %s; %u hardware threads; %d client connections\n", dir.c_str(),
+              std::thread::hardware_concurrency(), o.connections);
+  std::printf("  load average before: %s\n", LoadAverage().c_str());
+
+  const auto hash = storage::HashPassword(kPassword);  // once: argon2id is slow on purpose
+  if (!hash.ok()) Die("hash: " + hash.status().ToString());
+  const City city = MakeCity(o, hash.value());
+  {
+    auto store = storage::SqliteStore::Open(server_db);
+    if (!store.ok()) Die("open: " + store.status().ToString());
+    Seed(*store.value(), city);
+  }
+  std::printf("  seeded %zu org units (%zu villages, %zu grids) and %zu users\n",
+              city.units.size(), city.villages.size(), city.grids.size(), city.users.size());
+
+  auto started = app::ServerApp::Start({server_db, "", "127.0.0.1:0"});
+  if (!started.ok()) Die("server: " + started.status().ToString());
+  std::unique_ptr<app::ServerApp> server = std::move(started).value();
+  const int port = server->port();
+
+  const auto si0 = SteadyClock::now();
+  const auto tokens = SignInAll(port, city.users);
+  std::printf("  signed in %zu users over HTTP in %.1f s (argon2id)\n\n", tokens.size(),
+              Seconds(SteadyClock::now() - si0));
+
+  // 1. closed-loop creates
+  Errors create_errors;
+  std::vector<Created> created;
+  const engine::WriteStats ws0 = server->runtime().store->write_stats();
+  PhaseResult creates = CreatePhase(o, port, city, tokens, &created, create_errors);
+  const engine::WriteStats ws1 = server->runtime().store->write_stats();
+  const double creates_per_s = static_cast<double>(creates.ok) / creates.seconds;
+  std::printf("[1] creates, closed loop, %d connections, %.0f s, half JSON / half protobuf\n",
+              o.connections, o.create_seconds);
+  std::printf("  %" PRId64 " cases in %.2f s = %.0f creates/s\n", creates.ok, creates.seconds,
+              creates_per_s);
+  std::printf("  latency: %s\n", creates.latency.Summary().c_str());
+  PrintCpu(creates);
+  const std::uint64_t batches = ws1.batches - ws0.batches;
+  const std::uint64_t commands = ws1.commands - ws0.commands;
+  std::printf("  store: %" PRIu64 " commits for %" PRIu64
+              " writes (%.1f per commit, largest group so far %" PRIu64
+              "), %.2f s in COMMIT\n",
+              batches, commands, batches ? static_cast<double>(commands) / batches : 0.0,
+              ws1.max_batch, ws1.commit_seconds_sum - ws0.commit_seconds_sum);
+  create_errors.Print("creates");
+
+  // 2. lifecycle of each created case
+  Errors action_errors;
+  std::int64_t cases_done = 0;
+  PhaseResult actions = LifecyclePhase(o, port, city, tokens, created, &cases_done, action_errors);
+  const double actions_per_s = static_cast<double>(actions.ok) / actions.seconds;
+  std::printf("\n[2] lifecycle verify → accept → resolve → followUp, %d connections\n",
+              o.connections);
+  std::printf("  %" PRId64 " of %zu cases closed, %" PRId64 " actions in %.2f s = %.0f actions/s%s\n",
+              cases_done, created.size(), actions.ok, actions.seconds, actions_per_s,
+              static_cast<size_t>(cases_done) < created.size()
+                  ? " (stopped at the time cap)" : "");
+  std::printf("  latency: %s\n", actions.latency.Summary().c_str());
+  PrintCpu(actions);
+  action_errors.Print("actions");
+
+  // 3. paced open loop
+  Errors paced_errors;
+  double lateness = 0;
+  PhaseResult paced = PacedPhase(o, port, city, tokens, paced_errors, &lateness);
+  const double p99_at_rate = paced.latency.At(0.99);
+  std::printf("\n[3] paced creates, open loop, %d/s for %.0f s over %d connections\n",
+              o.paced_rate, o.paced_seconds, o.connections);
+  std::printf("  %" PRId64 " cases in %.2f s = %.0f creates/s achieved\n", paced.ok,
+              paced.seconds, static_cast<double>(paced.ok) / paced.seconds);
+  std::printf("  latency from the scheduled send time: %s\n", paced.latency.Summary().c_str());
+  std::printf("  worst lateness of a send behind its schedule: %.2f ms\n", lateness);
+  PrintCpu(paced);
+  paced_errors.Print("paced creates");
+
+  server->Shutdown();
+  server.reset();
+
+  // 4. raw SQLite, same filesystem, server stopped
+  const RawResult raw = RawBaseline(o, raw_db, city);
+  const double raw_per_s = static_cast<double>(raw.batched_cases) / raw.batched_seconds;
+  const double raw_single_per_s =
+      raw.single_seconds > 0 ? static_cast<double>(raw.single_cases) / raw.single_seconds : 0;
+  std::printf("\n[4] raw SQLite baseline: SqliteStore::Write + StoreWriter::SaveCase, no HTTP\n");
+  std::printf("  (decisions built beforehand with DecideCreate: %d in %.2f s, not timed)\n",
+              o.raw_cases + o.raw_single_cases, raw.decide_seconds);
+  std::printf("  batched, %d cases per transaction: %" PRId64
+              " cases in %.2f s = %.0f cases/s (CPU %.2f s)\n",
+              o.raw_batch, raw.batched_cases, raw.batched_seconds, raw_per_s, raw.batched_cpu);
+  std::printf("  one case per transaction:       %" PRId64
+              " cases in %.2f s = %.0f cases/s (CPU %.2f s)\n",
+              raw.single_cases, raw.single_seconds, raw_single_per_s, raw.single_cpu);
+
+  const double ratio = raw_per_s > 0 ? creates_per_s / raw_per_s : 0;
+  std::printf("\n  load average after: %s (other work on these cores lowers every figure)\n",
+              LoadAverage().c_str());
+  std::printf("\nAgainst the targets\n");
+  std::printf("  durable creates/s >= 5000:         %8.0f   %s\n", creates_per_s,
+              Verdict(creates_per_s >= 5000).c_str());
+  std::printf("  creates/s >= 50 %% of raw batched:  %8.2f   %s\n", ratio,
+              Verdict(ratio >= 0.5).c_str());
+  std::printf("  p99 <= 25 ms at %d creates/s:     %8.2f   %s%s\n", o.paced_rate, p99_at_rate,
+              Verdict(p99_at_rate <= 25 && paced_errors.count() == 0).c_str(),
+              paced_errors.count() ? " (with failed requests)" : "");
+  const int failures = create_errors.count() + action_errors.count() + paced_errors.count();
+  if (failures) std::printf("  %d requests failed in total (see above)\n", failures);
+
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+
+  std::printf("creates_per_s=%.0f actions_per_s=%.0f raw_per_s=%.0f ratio=%.2f p99_ms_at_1000=%.0f\n",
+              creates_per_s, actions_per_s, raw_per_s, ratio, p99_at_rate);
+  return 0;
+}
+
+}  // namespace
+}  // namespace gridcare::bench
+
+int main(int argc, char** argv) { return gridcare::bench::Main(argc, argv); }
