@@ -70,10 +70,21 @@ engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
     return engine::Unauthenticated("Authorization header must be \"Bearer TOKEN\"");
   }
   const std::string hash = storage::Sha256Hex(header.substr(kBearer.size()));
+  const engine::TimePoint now = clock_.Now();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end()) {
+      if (now < it->second.cached_until && now < it->second.session_expires) {
+        return it->second.caller;
+      }
+      cache_.erase(it);
+    }
+  }
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(auto session, reader->FindSession(hash));
   if (!session) return engine::Unauthenticated("登录已失效，请重新登录 (unknown or revoked token)");
-  if (session->expire_time <= clock_.Now()) {
+  if (session->expire_time <= now) {
     return engine::Unauthenticated("登录已过期，请重新登录 (token expired)");
   }
   GC_ASSIGN_OR_RETURN(auto user, reader->FindUserById(session->user_id));
@@ -82,10 +93,23 @@ engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
   caller.actor = {user->id, user->role, user->org_unit_id};
   caller.user = std::move(*user);
   caller.token_hash = hash;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (revoked_.count(hash)) return engine::Unauthenticated("登录已失效，请重新登录 (signed out)");
+    if (cache_.size() >= kMaxCached) cache_.clear();
+    cache_[hash] = {caller, session->expire_time, now + kCacheFor};
+  }
   return caller;
 }
 
 engine::Status Authenticator::SignOut(const Caller& caller) {
+  {
+    std::lock_guard lock(cache_mu_);
+    const engine::TimePoint now = clock_.Now();
+    std::erase_if(revoked_, [&](const auto& r) { return r.second < now; });
+    revoked_[caller.token_hash] = now + kCacheFor;
+    cache_.erase(caller.token_hash);
+  }
   return store_.Write([&](engine::StoreWriter& w) { return w.DeleteSession(caller.token_hash); });
 }
 

@@ -37,6 +37,12 @@ class Authenticator {
   engine::Result<Caller> Authenticate(std::string_view authorization_header);
   engine::Status SignOut(const Caller& caller);
 
+  // A verified token is remembered this long, so most requests skip the session lookup.
+  // Sign-out in this process forgets it at once; a user changed by an import is seen
+  // within this time.
+  static constexpr std::chrono::seconds kCacheFor{30};
+  static constexpr size_t kMaxCached = 100000;
+
   static constexpr int kMaxFailures = 5;  // per username, within kFailureWindow
   static constexpr std::chrono::minutes kFailureWindow{5};
 
@@ -49,6 +55,16 @@ class Authenticator {
   const engine::Millis ttl_;
   // Checked when the username does not exist, so a miss costs as much as a wrong password.
   std::string dummy_hash_;
+  struct Cached {
+    Caller caller;
+    engine::TimePoint session_expires{};
+    engine::TimePoint cached_until{};
+  };
+  std::mutex cache_mu_;
+  std::map<std::string, Cached> cache_;  // by token hash
+  // Tokens signed out recently: a lookup that raced the sign-out must not cache them.
+  std::map<std::string, engine::TimePoint> revoked_;
+
   std::mutex failures_mu_;
   std::map<std::string, std::pair<int, engine::TimePoint>> failures_;  // count, window start
 };
