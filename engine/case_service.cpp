@@ -127,9 +127,7 @@ Result<Case> CaseService::Get(const Actor& actor, CaseId id) {
   const auto tree = this->tree();
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(Case c, ReadInScope(*reader, actor, id, *tree));
-  GC_RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
-    return w.LogAccess({{actor.user_id, id, clock_.Now(), "case"}});
-  }));
+  store_.RecordAccess({{actor.user_id, id, clock_.Now(), "case"}});
   return c;
 }
 
@@ -138,9 +136,7 @@ Result<std::vector<CaseEvent>> CaseService::Events(const Actor& actor, CaseId id
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_RETURN_IF_ERROR(ReadInScope(*reader, actor, id, *tree));
   GC_ASSIGN_OR_RETURN(auto events, reader->ListEvents(id));
-  GC_RETURN_IF_ERROR(store_.Write([&](StoreWriter& w) {
-    return w.LogAccess({{actor.user_id, id, clock_.Now(), "events"}});
-  }));
+  store_.RecordAccess({{actor.user_id, id, clock_.Now(), "events"}});
   return events;
 }
 
@@ -166,7 +162,13 @@ Result<CasePage> CaseService::List(const Actor& actor, const ListRequest& reques
     return InvalidArgument("unitId: no unit " + *request.unit_id);
   }
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
-  return reader->ListCases(q);
+  GC_ASSIGN_OR_RETURN(CasePage page, reader->ListCases(q));
+  // A list shows the people in each case too: those reads are recorded like any other.
+  std::vector<AccessRecord> reads;
+  const TimePoint now = clock_.Now();
+  for (const Case& c : page.cases) reads.push_back({actor.user_id, c.id, now, "list"});
+  if (!reads.empty()) store_.RecordAccess(std::move(reads));
+  return page;
 }
 
 Result<StatsReport> CaseService::Stats(const Actor& actor,

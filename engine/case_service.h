@@ -51,7 +51,8 @@ class CaseService {
 
   Result<CreateResult> Create(const Actor& actor, const NewCase& request);
   Result<Case> Act(const Actor& actor, CaseId id, const CommandRequest& request);
-  // Reads are logged to the access log (who read which case when).
+  // Reads — get, events and list — are recorded in the access log (who read which case
+  // when) without waiting for a commit.
   Result<Case> Get(const Actor& actor, CaseId id);
   Result<std::vector<CaseEvent>> Events(const Actor& actor, CaseId id);
   Result<CasePage> List(const Actor& actor, const ListRequest& request);

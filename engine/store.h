@@ -150,6 +150,9 @@ class Store {
   virtual Status Write(const std::function<Status(StoreWriter&)>& fn) = 0;
   virtual Result<std::unique_ptr<StoreReader>> Read() = 0;
   virtual WriteStats write_stats() const = 0;
+  // Records reads of personal data without making the reader wait for a commit: the
+  // records ride along with the next write group (or are flushed on their own shortly).
+  virtual void RecordAccess(std::vector<AccessRecord> records) = 0;
 };
 
 }  // namespace gridcare::engine

@@ -60,6 +60,9 @@ class SqliteStore : public engine::Store {
   // the store is destroyed). A crash within that delay loses them; so does storage being
   // down for very long (see dropped_access_records).
   void QueueAccessLog(std::vector<engine::AccessRecord> records);
+  void RecordAccess(std::vector<engine::AccessRecord> records) override {
+    QueueAccessLog(std::move(records));
+  }
   // Access records given up on: buffer overflow while storage was down, or unwritable.
   std::uint64_t dropped_access_records() const;
   // Write calls waiting for the writer thread (not counting the group it is running).

@@ -10,6 +10,7 @@
 #include "gridcare/v1/case.pb.h"
 #include "gridcare/v1/error.pb.h"
 #include "storage/audit_verifier.h"
+#include "storage/sqlite.h"
 #include "tests/e2e/server_fixture.h"
 
 namespace gridcare::testing {
@@ -79,6 +80,21 @@ TEST_CASE("every role plays its part from report to closed case over HTTP", "[e2
   auto audit = storage::VerifyAudit(server.db_path());
   REQUIRE(audit.ok());
   CHECK(audit->empty());
+
+  // Who read this child's case is on record (written shortly, with the next commit).
+  auto db = storage::Db::Open(server.db_path(), SQLITE_OPEN_READONLY);
+  REQUIRE(db.ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::int64_t reads = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto n = db->QueryInt("SELECT COUNT(*) FROM access_log WHERE case_id = " + c.id() +
+                          " AND what = 'events'");
+    REQUIRE(n.ok());
+    reads = *n;
+    if (reads > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(reads == 1);
 }
 
 TEST_CASE("cases outside the caller's scope do not exist for them", "[e2e]") {

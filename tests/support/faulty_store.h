@@ -24,6 +24,9 @@ class FaultyStore : public engine::Store {
   }
   engine::Result<std::unique_ptr<engine::StoreReader>> Read() override { return inner_.Read(); }
   engine::WriteStats write_stats() const override { return inner_.write_stats(); }
+  void RecordAccess(std::vector<engine::AccessRecord> records) override {
+    inner_.RecordAccess(std::move(records));
+  }
 
  private:
   engine::Store& inner_;
