@@ -58,20 +58,35 @@ Status StatusFromSqlite(int rc, sqlite3* db, std::string_view context) {
 
 // --- Stmt ------------------------------------------------------------------------------
 
-Stmt::~Stmt() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+Stmt::~Stmt() { Release(); }
+
+void Stmt::Release() {
+  if (stmt_ == nullptr) return;
+  // A bounded cache: a connection runs a few dozen distinct queries in practice.
+  constexpr size_t kMaxIdlePerQuery = 4;
+  if (home_ != nullptr && home_->size() < kMaxIdlePerQuery) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    home_->push_back(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+  home_ = nullptr;
 }
 
 Stmt::Stmt(Stmt&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       stmt_(std::exchange(other.stmt_, nullptr)),
+      home_(std::exchange(other.home_, nullptr)),
       bind_rc_(other.bind_rc_) {}
 
 Stmt& Stmt::operator=(Stmt&& other) noexcept {
   if (this != &other) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    Release();
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    home_ = std::exchange(other.home_, nullptr);
     bind_rc_ = other.bind_rc_;
   }
   return *this;
@@ -148,16 +163,32 @@ std::optional<std::int64_t> Stmt::OptInt(int column) const {
 // --- Db --------------------------------------------------------------------------------
 
 Db::~Db() {
+  FinalizeCached();
   // close_v2: a leaked statement must not keep the file open forever.
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
-Db::Db(Db&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+void Db::FinalizeCached() {
+  if (!cache_) return;
+  for (auto& [sql, idle] : *cache_) {
+    for (sqlite3_stmt* s : idle) sqlite3_finalize(s);
+    idle.clear();
+  }
+}
+
+Db::Db(Db&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {
+  other.cache_ = std::make_unique<std::unordered_map<std::string, std::vector<sqlite3_stmt*>>>();
+}
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
+    FinalizeCached();
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
+    other.cache_ =
+        std::make_unique<std::unordered_map<std::string, std::vector<sqlite3_stmt*>>>();
   }
   return *this;
 }
@@ -182,13 +213,29 @@ Status Db::Exec(std::string_view sql) {
 }
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
+  // Queries built from filters come in many shapes; past this many, new shapes are not
+  // kept (the common ones are in by then).
+  constexpr size_t kMaxCachedQueries = 512;
+  std::vector<sqlite3_stmt*>* home = nullptr;
+  auto it = cache_->find(std::string(sql));
+  if (it != cache_->end()) {
+    home = &it->second;
+  } else if (cache_->size() < kMaxCachedQueries) {
+    home = &(*cache_)[std::string(sql)];
+  }
+  if (home != nullptr && !home->empty()) {
+    sqlite3_stmt* stmt = home->back();
+    home->pop_back();
+    return Stmt(db_, stmt, home);
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     if (stmt != nullptr) sqlite3_finalize(stmt);
     return StatusFromSqlite(rc, db_, "prepare " + std::string(sql.substr(0, 60)));
   }
-  return Stmt(db_, stmt);
+  return Stmt(db_, stmt, home);
 }
 
 Result<std::int64_t> Db::QueryInt(std::string_view sql) {

@@ -5,6 +5,9 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +27,9 @@ class Stmt {
  public:
   Stmt() = default;
   Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // A statement from a connection's cache: reset and handed back to `home` when done.
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, std::vector<sqlite3_stmt*>* home)
+      : db_(db), stmt_(stmt), home_(home) {}
   ~Stmt();
   Stmt(Stmt&& other) noexcept;
   Stmt& operator=(Stmt&& other) noexcept;
@@ -50,8 +56,11 @@ class Stmt {
   std::optional<std::int64_t> OptInt(int column) const;
 
  private:
+  void Release();
+
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  std::vector<sqlite3_stmt*>* home_ = nullptr;  // null: finalize when done
   int bind_rc_ = SQLITE_OK;
 };
 
@@ -70,6 +79,8 @@ class Db {
 
   // Runs one or more statements without parameters (schema, pragmas, BEGIN/COMMIT).
   engine::Status Exec(std::string_view sql);
+  // Statements are cached per connection by their SQL text: the same query prepared again
+  // (the common case — every request runs the same few) skips SQLite's parser and planner.
   engine::Result<Stmt> Prepare(std::string_view sql);
   // The single integer a query such as "PRAGMA user_version" returns.
   engine::Result<std::int64_t> QueryInt(std::string_view sql);
@@ -82,7 +93,13 @@ class Db {
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
+  void FinalizeCached();
+
   sqlite3* db_ = nullptr;
+  // Idle prepared statements by SQL text; a statement in use is out of its list, so a
+  // nested use of the same query simply prepares another one.
+  std::unique_ptr<std::unordered_map<std::string, std::vector<sqlite3_stmt*>>> cache_ =
+      std::make_unique<std::unordered_map<std::string, std::vector<sqlite3_stmt*>>>();
 };
 
 }  // namespace gridcare::storage
