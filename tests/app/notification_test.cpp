@@ -8,6 +8,7 @@
 #include "storage/sqlite_store.h"
 #include "tests/support/city_fixture.h"
 #include "tests/support/faulty_store.h"
+#include "tests/support/service_fixture.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/webhook_receiver.h"
 
@@ -20,21 +21,8 @@ using std::chrono::seconds;
 const engine::TimePoint kT0 = engine::FromUnixMillis(1767225600000);
 
 struct Outbox {
-  explicit Outbox(engine::ManualClock& clock) {
-    auto s = storage::SqliteStore::Open(dir.File("g.db"));
-    REQUIRE(s.ok());
-    store = std::move(s).value();
-    faulty = std::make_unique<testing::FaultyStore>(*store);
-    REQUIRE(store
-                ->Write([](engine::StoreWriter& w) {
-                  return w.UpsertOrgUnits(testing::SmallCity().units());
-                })
-                .ok());
-    cases = std::make_unique<engine::CaseService>(
-        *faulty, clock, std::make_shared<const engine::OrgTree>(), engine::SlaPolicy(),
-        testing::WeekdayCalendar(), engine::CaseService::Options{});
-    REQUIRE(cases->ReloadOrgTree().ok());
-  }
+  explicit Outbox(engine::ManualClock& clock) : world(dir.File("g.db"), clock) {}
+
   std::vector<engine::OutboxEntry> Pending(const std::string& sink, engine::TimePoint now) {
     auto reader = store->Read();
     REQUIRE(reader.ok());
@@ -44,9 +32,10 @@ struct Outbox {
   }
 
   testing::TempDir dir;
-  std::unique_ptr<storage::SqliteStore> store;
-  std::unique_ptr<testing::FaultyStore> faulty;
-  std::unique_ptr<engine::CaseService> cases;
+  testing::ServiceFixture world;
+  std::unique_ptr<storage::SqliteStore>& store = world.store;
+  std::unique_ptr<testing::FaultyStore>& faulty = world.faulty;
+  std::unique_ptr<engine::CaseService>& cases = world.cases;
 };
 
 }  // namespace

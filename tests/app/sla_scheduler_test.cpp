@@ -8,6 +8,7 @@
 #include "storage/sqlite_store.h"
 #include "tests/support/city_fixture.h"
 #include "tests/support/faulty_store.h"
+#include "tests/support/service_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace gridcare::app {
@@ -21,21 +22,8 @@ const engine::TimePoint kT0 = engine::FromUnixMillis(1767225600000);  // 2026-01
 
 // A store, a service and a scheduler over one file; can be torn down and reopened to play
 // a restart.
-struct World {
-  explicit World(const std::string& path, engine::ManualClock& clock) {
-    auto s = storage::SqliteStore::Open(path);
-    REQUIRE(s.ok());
-    store = std::move(s).value();
-    faulty = std::make_unique<testing::FaultyStore>(*store);
-    REQUIRE(store
-                ->Write([](engine::StoreWriter& w) {
-                  return w.UpsertOrgUnits(testing::SmallCity().units());
-                })
-                .ok());
-    cases = std::make_unique<engine::CaseService>(
-        *faulty, clock, std::make_shared<const engine::OrgTree>(), engine::SlaPolicy(),
-        testing::WeekdayCalendar(), engine::CaseService::Options{});
-    REQUIRE(cases->ReloadOrgTree().ok());
+struct World : testing::ServiceFixture {
+  World(const std::string& path, engine::ManualClock& clock) : ServiceFixture(path, clock) {
     scheduler = std::make_unique<SlaScheduler>(*cases, *faulty);
   }
 
@@ -69,9 +57,6 @@ struct World {
     return *n;
   }
 
-  std::unique_ptr<storage::SqliteStore> store;
-  std::unique_ptr<testing::FaultyStore> faulty;  // the service writes through this
-  std::unique_ptr<engine::CaseService> cases;
   std::unique_ptr<SlaScheduler> scheduler;
 };
 
