@@ -33,22 +33,21 @@ Status WriteQueue::Run(WriteCommand command) {
     std::lock_guard lock(mu_);
     if (stopping_) return engine::Unavailable("storage cannot take writes: the store is closing");
     queue_.push_back(std::move(command));
+    // Under the lock: once the writer can see the command, this call touches nothing of
+    // the queue any more, so the store may go away as soon as the result is in.
+    wake_.notify_one();
   }
-  wake_.notify_one();
   return result.get();
 }
 
 void WriteQueue::QueueAccess(std::vector<engine::AccessRecord> records) {
   if (records.empty()) return;
-  bool was_empty = false;
-  {
-    std::lock_guard lock(mu_);
-    was_empty = access_.empty();
-    if (was_empty) access_since_ = std::chrono::steady_clock::now();
-    access_.insert(access_.end(), std::make_move_iterator(records.begin()),
-                   std::make_move_iterator(records.end()));
-    TrimAccessLocked();
-  }
+  std::lock_guard lock(mu_);
+  const bool was_empty = access_.empty();
+  if (was_empty) access_since_ = std::chrono::steady_clock::now();
+  access_.insert(access_.end(), std::make_move_iterator(records.begin()),
+                 std::make_move_iterator(records.end()));
+  TrimAccessLocked();
   // Only the first record changes what the writer waits for (a deadline instead of none).
   if (was_empty) wake_.notify_one();
 }
