@@ -146,6 +146,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     keep_alive_ = false;  // after a malformed request the stream position is unknown
+    linger_ = true;       // the client may still be sending: let it read our answer
     if (ec == http::error::body_limit) {
       return Send(ErrorReply(engine::ResourceExhausted(
                                  "request body larger than " +
@@ -163,6 +164,7 @@ class Session : public std::enable_shared_from_this<Session> {
     first_request_ = false;
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
+    linger_ = false;
     version_ = msg.version();
     HttpRequest req;
     req.method = std::string(msg.method_string());
@@ -213,8 +215,27 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool close = !response_->keep_alive();
     response_.reset();
     busy_ = false;
+    if (!ec && linger_) return Linger();
     if (ec || close) return Close();
     DoRead();
+  }
+
+  // After an error answer to a request we did not read whole (e.g. a body over the limit),
+  // closing at once would reset the connection and the client might never see the answer.
+  // Stop sending, then swallow what the client still sends for a short while.
+  void Linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    DrainThenClose();
+  }
+
+  void DrainThenClose() {
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->Close();
+                              self->DrainThenClose();
+                            });
   }
 
   // --- Server-sent events -------------------------------------------------------------
@@ -306,6 +327,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_request_ = true;
   bool busy_ = false;
   bool closed_ = false;
+  bool linger_ = false;
   // Streaming.
   std::shared_ptr<StreamSubscription> subscription_;
   std::deque<std::string> out_;
