@@ -26,7 +26,8 @@ using engine::Result;
 using engine::SlaDuration;
 using engine::Status;
 
-constexpr std::string_view kSlaKeys = "response, escalated_response, resolve, follow_up, warn_at";
+constexpr std::string_view kSlaKeys =
+    "response, escalated_response, resolve, follow_up, warn_at, escalate_resolve_breach";
 
 // One reader per file so that every message carries the file name without threading it
 // through each call.
@@ -130,6 +131,10 @@ Status ReadSlaKeys(
       GC_ASSIGN_OR_RETURN(out.follow_up, r.Duration(node, full));
     } else if (k == "warn_at") {
       GC_ASSIGN_OR_RETURN(out.warn_at, r.Fraction(node, full));
+    } else if (k == "escalate_resolve_breach") {
+      const auto* b = node.as_boolean();
+      if (b == nullptr) return r.Error(node, full, "must be true or false");
+      out.escalate_resolve_breach = b->get();
     } else {
       bool handled = false;
       if (subtables) {
@@ -195,6 +200,9 @@ Status ReadSla(const Reader& r, const toml::node& node, Config& config) {
   if (base.resolve) config.sla.resolve = *base.resolve;
   if (base.follow_up) config.sla.follow_up = *base.follow_up;
   if (base.warn_at) config.sla.warn_at = *base.warn_at;
+  if (base.escalate_resolve_breach) {
+    config.sla.escalate_resolve_breach = *base.escalate_resolve_breach;
+  }
   return Status::Ok();
 }
 

@@ -398,16 +398,26 @@ Result<Decision> DecideCommand(const Case& before, const CommandRequest& req, co
   e.changes = DiffCaseFields(before, c);
   d.events.push_back(std::move(e));
 
-  // After a response breach the parent unit takes over with a fresh window — recorded as a
-  // second event so the trail shows the breach and the move separately.
-  if (fx & kBreachResponse) {
+  // After a response breach (or, when the policy asks, a resolution breach) the parent unit
+  // takes over with a fresh window — recorded as a second event so the trail shows the
+  // breach and the move separately.
+  const bool escalate_after = (fx & kBreachResponse) ||
+                              ((fx & kBreachResolve) && windows.escalate_resolve_breach);
+  if (escalate_after) {
     if (const OrgUnit* parent = rules.tree.Parent(c.assigned_unit_id)) {
       const Case breached = c;
       c.assigned_unit_id = parent->id;
+      c.state = c.state == CaseState::kReported ? CaseState::kReported : CaseState::kAssigned;
       ++c.escalations;
       clocks.StartResponse(c, now, windows.escalated_response);
+      if (fx & kBreachResolve) {
+        // The new unit's resolution window starts when it accepts.
+        c.resolve_due_time.reset();
+      }
       CaseEvent up = MakeEvent(c, before.version + 2, actor, now, EventAction::kEscalated,
-                               breached.state, "响应超时，自动上报至上级单位");
+                               breached.state,
+                               (fx & kBreachResolve) ? "办结超时，自动上报至上级单位"
+                                                     : "响应超时，自动上报至上级单位");
       up.due_time = fired_due;
       up.changes = DiffCaseFields(breached, c);
       d.events.push_back(std::move(up));

@@ -13,6 +13,7 @@ void Apply(const SlaOverride& o, SlaWindows& w) {
   if (o.resolve) w.resolve = *o.resolve;
   if (o.follow_up) w.follow_up = *o.follow_up;
   if (o.warn_at) w.warn_at = *o.warn_at;
+  if (o.escalate_resolve_breach) w.escalate_resolve_breach = *o.escalate_resolve_breach;
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ struct SlaWindows {
   SlaDuration resolve = SlaDuration::WorkingDays(15);
   SlaDuration follow_up = SlaDuration::Natural(std::chrono::hours(24 * 7));
   double warn_at = 0.75;
+  // A missed resolution deadline is always recorded; with this set, the case also moves up
+  // to the parent unit, which must accept it within escalated_response.
+  bool escalate_resolve_breach = false;
 };
 
 // A partial table: only the keys a config table sets.
@@ -26,6 +29,7 @@ struct SlaOverride {
   std::optional<SlaDuration> resolve;
   std::optional<SlaDuration> follow_up;
   std::optional<double> warn_at;
+  std::optional<bool> escalate_resolve_breach;
 };
 
 class SlaPolicy {

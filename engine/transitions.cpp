@@ -86,10 +86,11 @@ bool IsRecordableTransition(EventAction action, std::optional<CaseState> from, C
                             Role actor_role) {
   if (!from) return action == E::kReported && to == S::kReported && actor_role != Role::kSystem;
   const bool system = actor_role == Role::kSystem;
-  // The ESCALATED that follows an SLA breach keeps the state, like a manual one from
-  // REPORTED or ASSIGNED does.
+  // The ESCALATED that follows an SLA breach moves the case up like a manual escalation:
+  // REPORTED stays REPORTED, anything being handled becomes ASSIGNED to the new unit.
   if (system && action == E::kEscalated) {
-    return (*from == S::kReported || *from == S::kAssigned) && to == *from;
+    return (*from == S::kReported && to == S::kReported) ||
+           ((*from == S::kAssigned || *from == S::kInProgress) && to == S::kAssigned);
   }
   for (const Transition& t : kTable) {
     if (t.records == action && t.from == *from && t.to == to &&

@@ -42,7 +42,8 @@ enum Effect : std::uint32_t {
   kBreachResponse = 1 << 10,       // overdue for good, response clock stops; then, if the
                                    // unit has a parent, a second event ESCALATED moves it up
                                    // with a fresh window (kAutoEscalation)
-  kBreachResolve = 1 << 11,        // resolve_overdue, resolution clock stops
+  kBreachResolve = 1 << 11,        // resolve_overdue, resolution clock stops; when the
+                                   // policy says so, a second event ESCALATED moves it up
   kBreachFollowUp = 1 << 12,       // follow_up_overdue, follow-up clock stops
 };
 

@@ -217,6 +217,37 @@ TEST_CASE("an unsatisfied follow-up reopens the case with a fresh resolution win
   CHECK_FALSE(closed.pending_follow_up_due);
 }
 
+TEST_CASE("a resolution breach escalates only when the policy says so", "[engine]") {
+  Env env;
+  Case c = env.Do(env.Create(), Command::kVerifyConfirm, "leaderV11", kT0)->after;
+  c = env.Do(c, Command::kAccept, "staffV11", kT0 + hours(1))->after;
+  const TimePoint due = *c.pending_resolve_due;
+  const CommandRequest breach{Command::kResolveBreach, std::nullopt, "", "", due};
+  auto quiet = DecideCommand(c, breach, Actor::System(), due, env.rules);
+  REQUIRE(quiet.ok());
+  CHECK(quiet->events.size() == 1);
+  CHECK(quiet->after.resolve_overdue);
+  CHECK(quiet->after.assigned_unit_id == "V11");
+
+  SlaWindows windows;
+  windows.escalate_resolve_breach = true;
+  const SlaPolicy escalating(windows, {}, {});
+  const RuleBook rules{env.tree, escalating, env.cal};
+  auto loud = DecideCommand(c, breach, Actor::System(), due, rules);
+  REQUIRE(loud.ok());
+  REQUIRE(loud->events.size() == 2);
+  CHECK(loud->events[1].action == EventAction::kEscalated);
+  CHECK(loud->after.state == CaseState::kAssigned);
+  CHECK(loud->after.assigned_unit_id == "T1");
+  CHECK_FALSE(loud->after.resolve_due_time);
+  // The township accepts and gets its own resolution window.
+  auto accepted = DecideCommand(loud->after, {Command::kAccept, std::nullopt, "", "", std::nullopt},
+                                ActorNamed("staffT1"), due + hours(2), rules);
+  REQUIRE(accepted.ok());
+  CHECK(accepted->after.resolve_due_time);
+  CHECK(accepted->after.respond_time == c.respond_time);
+}
+
 TEST_CASE("case numbers count per year in China time", "[engine]") {
   CHECK(FormatCaseNumber("NA", 2026, 123) == "NA-2026-000123");
   // 2025-12-31T17:00Z is already 2026-01-01 01:00 in China.

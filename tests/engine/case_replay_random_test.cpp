@@ -60,8 +60,12 @@ std::optional<std::pair<Command, TimePoint>> EarliestDeadline(const Case& c) {
 TEST_CASE("random action sequences keep every case legal and replayable", "[engine][random]") {
   const OrgTree tree = testing::SmallCity();
   const SlaPolicy sla;
+  SlaWindows escalating_windows;
+  escalating_windows.escalate_resolve_breach = true;
+  const SlaPolicy escalating(escalating_windows, {}, {});
   const WorkCalendar cal = testing::WeekdayCalendar();
-  const RuleBook rules{tree, sla, cal};
+  const RuleBook quiet_rules{tree, sla, cal};
+  const RuleBook escalating_rules{tree, escalating, cal};
   const auto actors = testing::AllActors();
   const std::vector<std::string> targets = {"V11", "V12", "V21", "T1", "T2", "C", "D-MZ", "G111"};
   const std::vector<Command> user_commands = {
@@ -74,6 +78,8 @@ TEST_CASE("random action sequences keep every case legal and replayable", "[engi
   const int kSequences = 3000;
   int applied = 0, refused = 0, automatic = 0;
   for (int seq = 0; seq < kSequences; ++seq) {
+    // Half the cases run under a policy that also escalates missed resolutions.
+    const RuleBook& rules = seq % 2 ? escalating_rules : quiet_rules;
     TimePoint now = FromUnixMillis(1767225600000) + std::chrono::minutes(rng() % 100000);
     NewCase report = testing::SampleReport("r" + std::to_string(seq));
     report.priority = rng() % 4 == 0 ? Priority::kUrgent : Priority::kRoutine;
