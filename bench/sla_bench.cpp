@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "app/runtime.h"
 #include "app/sla_scheduler.h"
 #include "engine/case_decider.h"
@@ -105,21 +106,6 @@ std::int64_t NowMicros() {
 
 TimePoint Now() { return std::chrono::time_point_cast<Millis>(SysClock::now()); }
 
-// The 1/5/15-minute load averages: other processes on the same cores skew every figure here.
-std::string LoadAverage() {
-  FILE* f = std::fopen("/proc/loadavg", "r");
-  if (!f) return "unknown";
-  char buf[128] = {};
-  const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
-  std::fclose(f);
-  if (!ok) return "unknown";
-  std::string s(buf);
-  size_t spaces = 0, i = 0;
-  for (; i < s.size() && spaces < 3; ++i) spaces += s[i] == ' ';
-  return s.substr(0, i ? i - 1 : 0);
-}
-
-std::string Verdict(bool met) { return met ? "MET" : "MISSED"; }
 
 // Nearest-rank percentile of an already sorted vector.
 double At(const std::vector<double>& sorted, double p) {
