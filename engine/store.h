@@ -122,6 +122,8 @@ class StoreReader {
 };
 
 // Writes, inside one transaction: everything a callback does commits together or not at all.
+// A method that fails may have written part of its work: return its error from the
+// callback, and the whole callback is undone.
 class StoreWriter : public StoreReader {
  public:
   // A fresh case id and the next per-year serial for its human-facing number.

@@ -168,7 +168,7 @@ CommandOutcome InSavepoint(Db& db, const std::string& name, const std::function<
     if (release.ok()) return out;
     out.status = release;
   }
-  // ROLLBACK TO undoes the writes (nested savepoints such as SaveCase's included) but keeps
+  // ROLLBACK TO undoes the writes (nested savepoints included) but keeps
   // the savepoint open; RELEASE then drops it.
   Status undo = db.Exec("ROLLBACK TO " + name);
   if (undo.ok()) undo = db.Exec("RELEASE " + name);

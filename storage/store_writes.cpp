@@ -72,7 +72,7 @@ const std::string& UpdateCaseSql() {
   return kSql;
 }
 
-// Everything SaveCase writes; the caller wraps it in a savepoint.
+// Everything SaveCase writes; the Write command's savepoint undoes it on error.
 Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
   const bool is_new = events.front().seq == 1;
   const int expected_version = after.version - static_cast<int>(events.size());
@@ -183,16 +183,10 @@ Result<int> NextCaseSerial(Db& db, int year) {
 
 Status SaveCase(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
   GC_RETURN_IF_ERROR(CheckEvents(after, events));
-  GC_RETURN_IF_ERROR(db.Exec("SAVEPOINT save_case"));
-  Status s = SaveCaseBody(db, after, events);
-  if (s.ok()) return db.Exec("RELEASE save_case");
-  // After some errors (disk full) SQLite has already rolled the whole transaction back and
-  // the savepoint is gone; then there is nothing left to undo here.
-  if (!db.InAutocommit()) {
-    (void)db.Exec("ROLLBACK TO save_case");
-    (void)db.Exec("RELEASE save_case");
-  }
-  return s;
+  // No savepoint of its own: every Write command already runs inside one and is rolled back
+  // whole when its callback returns an error. A nested savepoint per case made SQLite copy
+  // each page it touched into a sub-journal: 2.3x slower at firing 10,000 deadlines.
+  return SaveCaseBody(db, after, events);
 }
 
 Status UpsertOrgUnits(Db& db, const std::vector<engine::OrgUnit>& units) {

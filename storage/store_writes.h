@@ -12,8 +12,8 @@ namespace gridcare::storage::writes {
 
 engine::Result<engine::CaseId> NextCaseId(Db& db);
 engine::Result<int> NextCaseSerial(Db& db, int year);
-// See engine::StoreWriter::SaveCase. Runs inside a savepoint: on any error nothing of
-// this call stays written, even if the caller goes on with the transaction.
+// See engine::StoreWriter::SaveCase. On error part of it may be written: the caller returns
+// the error and the Write command's savepoint undoes the lot.
 engine::Status SaveCase(Db& db, const engine::Case& after,
                         const std::vector<engine::CaseEvent>& events);
 // Upserts by id, then rebuilds org_closure from the whole table.
