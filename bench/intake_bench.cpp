@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "bench/bench_util.h"
 #include "app/calendar_file.h"
 #include "app/config.h"
@@ -59,35 +61,32 @@ struct Options {
   std::string dir;             // where the stores go; default: the system temp dir
 };
 
-void Usage() {
-  std::fprintf(stderr,
-               "usage: gridcare_intake_bench [--connections=N] [--create-seconds=S]\n"
-               "  [--lifecycle-max-seconds=S] [--paced-rate=N] [--paced-seconds=S]\n"
-               "  [--raw-cases=N] [--raw-batch=N] [--raw-single-cases=N] [--grids-per-village=N]\n"
-               "  [--dir=PATH]\n");
-}
-
-bool ParseOptions(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    const auto eq = arg.find('=');
-    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) return false;
-    const std::string key = arg.substr(2, eq - 2);
-    const std::string value = arg.substr(eq + 1);
-    const double v = std::atof(value.c_str());
-    if (key == "connections") o->connections = static_cast<int>(v);
-    else if (key == "create-seconds") o->create_seconds = v;
-    else if (key == "lifecycle-max-seconds") o->lifecycle_max_seconds = v;
-    else if (key == "paced-rate") o->paced_rate = static_cast<int>(v);
-    else if (key == "paced-seconds") o->paced_seconds = v;
-    else if (key == "raw-cases") o->raw_cases = static_cast<int>(v);
-    else if (key == "raw-batch") o->raw_batch = static_cast<int>(v);
-    else if (key == "raw-single-cases") o->raw_single_cases = static_cast<int>(v);
-    else if (key == "grids-per-village") o->grids_per_village = static_cast<int>(v);
-    else if (key == "dir") o->dir = value;
-    else return false;
+// CLI11 parses and checks the options; --help lists them. Returns -1 to go on, or the exit
+// code after printing help or what is wrong.
+int ParseOptions(int argc, char** argv, Options* o) {
+  CLI::App app{"GridCare intake benchmark: prints figures, asserts nothing"};
+  app.add_option("--connections", o->connections, "client threads, one connection each")
+      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--create-seconds", o->create_seconds, "closed-loop create phase")
+      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--lifecycle-max-seconds", o->lifecycle_max_seconds,
+                 "stop starting new lifecycles after this")
+      ->check(CLI::Range(0, 1000000000));
+  app.add_option("--paced-rate", o->paced_rate, "creates/s in the open-loop phase")
+      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--paced-seconds", o->paced_seconds)->check(CLI::Range(1, 1000000000));
+  app.add_option("--raw-cases", o->raw_cases, "batched raw SQLite inserts")
+      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--raw-batch", o->raw_batch)->check(CLI::Range(1, 1000000000));
+  app.add_option("--raw-single-cases", o->raw_single_cases)->check(CLI::Range(0, 1000000000));
+  app.add_option("--grids-per-village", o->grids_per_village)->check(CLI::Range(1, 1000000000));
+  app.add_option("--dir", o->dir, "where the stores go (default: the system temp dir)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
   }
-  return o->connections > 0 && o->paced_rate > 0 && o->raw_batch > 0 && o->grids_per_village > 0;
+  return -1;
 }
 
 [[noreturn]] void Die(const std::string& what) {
@@ -298,9 +297,9 @@ bool PostCase(HttpClient& http, const std::string& auth, const std::string& requ
   *id = CaseIdFrom(r, binary);
   if (*id <= 0) {
     errors.Add("create (no id in reply)", r);
-    return false;
+    return 2;
   }
-  return true;
+  return -1;
 }
 
 // --- sign-in --------------------------------------------------------------------------------
@@ -673,10 +672,7 @@ RawResult RawBaseline(const Options& o, const std::string& path, const City& cit
 
 int Main(int argc, char** argv) {
   Options o;
-  if (!ParseOptions(argc, argv, &o)) {
-    Usage();
-    return 2;
-  }
+  if (const int rc = ParseOptions(argc, argv, &o); rc >= 0) return rc;
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a crash mid-run still shows the phases before it
   spdlog::set_level(spdlog::level::warn);
   const std::filesystem::path base =

@@ -23,6 +23,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "bench/bench_util.h"
 #include "app/runtime.h"
 #include "app/sla_scheduler.h"
@@ -50,38 +52,36 @@ struct Options {
   bool keep = false;             // keep the store afterwards (for a profile or a look)
 };
 
-void Usage() {
-  std::fprintf(stderr,
-               "usage: gridcare_sla_bench [--cases=N] [--breaches=N] [--window-ms=N]\n"
-               "  [--catchup=N] [--batch=N] [--lead-seconds=S] [--idle-seconds=S]\n"
-               "  [--timeout-seconds=S] [--grids-per-village=N] [--dir=PATH] [--keep=1]\n");
-}
-
-bool ParseOptions(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    const auto eq = arg.find('=');
-    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) return false;
-    const std::string key = arg.substr(2, eq - 2);
-    const std::string value = arg.substr(eq + 1);
-    const double v = std::atof(value.c_str());
-    if (key == "cases") o->cases = static_cast<int>(v);
-    else if (key == "breaches") o->breaches = static_cast<int>(v);
-    else if (key == "window-ms") o->window_ms = static_cast<int>(v);
-    else if (key == "catchup") o->catchup = static_cast<int>(v);
-    else if (key == "batch") o->batch = static_cast<int>(v);
-    else if (key == "lead-seconds") o->lead_seconds = v;
-    else if (key == "idle-seconds") o->idle_seconds = v;
-    else if (key == "timeout-seconds") o->timeout_seconds = v;
-    else if (key == "grids-per-village") o->grids_per_village = static_cast<int>(v);
-    else if (key == "dir") o->dir = value;
-    else if (key == "keep") o->keep = v != 0;
-    else return false;
+// CLI11 parses and checks the options; --help lists them. Returns -1 to go on, or the exit
+// code after printing help or what is wrong.
+int ParseOptions(int argc, char** argv, Options* o) {
+  CLI::App app{"GridCare SLA scheduler benchmark: prints figures, asserts nothing"};
+  app.add_option("--cases", o->cases, "open cases in the store")->check(CLI::Range(1, 1000000000));
+  app.add_option("--breaches", o->breaches, "response deadlines in the same window")
+      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--window-ms", o->window_ms, "width of that window")
+      ->check(CLI::Range(0, 1000000000));
+  app.add_option("--catchup", o->catchup, "deadlines that fall while the scheduler is down")
+      ->check(CLI::Range(0, 1000000000));
+  app.add_option("--batch", o->batch, "cases per Store::Write while building")
+      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--lead-seconds", o->lead_seconds)->check(CLI::Range(1, 1000000000));
+  app.add_option("--idle-seconds", o->idle_seconds)->check(CLI::Range(0, 1000000000));
+  app.add_option("--timeout-seconds", o->timeout_seconds)->check(CLI::Range(1, 1000000000));
+  app.add_option("--grids-per-village", o->grids_per_village)->check(CLI::Range(1, 1000000000));
+  app.add_option("--dir", o->dir, "where the store goes (default: the system temp dir)");
+  app.add_option("--keep", o->keep, "keep the store afterwards");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
   }
-  return o->breaches > 0 && o->cases >= o->breaches && o->catchup >= 0 && o->batch > 0 &&
-         o->window_ms >= 0 && o->grids_per_village > 0 &&
-         // breach and catch-up cases take interleaved id slots among the others
-         o->breaches + o->catchup <= (o->cases + o->catchup) / 2;
+  // Breach and catch-up cases take interleaved id slots among the others.
+  if (o->breaches + o->catchup > (o->cases + o->catchup) / 2) {
+    std::fprintf(stderr, "--breaches + --catchup must be at most half of --cases + --catchup\n");
+    return 2;
+  }
+  return -1;
 }
 
 [[noreturn]] void Die(const std::string& what) {
@@ -354,10 +354,7 @@ std::string FileSize(const std::string& path) {
 
 int Main(int argc, char** argv) {
   Options o;
-  if (!ParseOptions(argc, argv, &o)) {
-    Usage();
-    return 2;
-  }
+  if (const int rc = ParseOptions(argc, argv, &o); rc >= 0) return rc;
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   spdlog::set_level(spdlog::level::warn);
   const std::filesystem::path base =
