@@ -175,6 +175,7 @@ Status ImportOrgs(engine::Store& store, const std::string& csv_path, ImportRepor
 
   // Validation reads the stored units inside the write transaction, so a concurrent import
   // cannot slip a change between the check and the write.
+  const std::size_t file_errors = report->errors.size();
   return store.Write([&](engine::StoreWriter& w) -> Status {
     GC_ASSIGN_OR_RETURN(auto existing, w.ListOrgUnits());
     std::unordered_map<std::string, OrgUnit> merged;
@@ -184,6 +185,7 @@ Status ImportOrgs(engine::Store& store, const std::string& csv_path, ImportRepor
       merged.emplace(u.id, std::move(u));
     }
     report->created = report->updated = report->unchanged = 0;
+    report->errors.resize(file_errors);  // set, not accumulated: the store may run this twice
     for (const auto& row : rows) {
       auto it = merged.find(row.unit.id);
       if (it == merged.end()) {

@@ -148,7 +148,9 @@ class Store {
  public:
   virtual ~Store() = default;
   // Runs `fn` in one write transaction; commits if it returns OK, rolls back otherwise.
-  // Returns only once the commit is durable.
+  // Returns only once the commit is durable. `fn` may run more than once before that (the
+  // store may undo a shared transaction and run it again, from the same state): it must
+  // set, not accumulate, whatever it hands back through captured variables.
   virtual Status Write(const std::function<Status(StoreWriter&)>& fn) = 0;
   virtual Result<std::unique_ptr<StoreReader>> Read() = 0;
   virtual WriteStats write_stats() const = 0;

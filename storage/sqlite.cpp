@@ -249,6 +249,8 @@ std::int64_t Db::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_)
 
 int Db::Changes() const { return sqlite3_changes(db_); }
 
+std::int64_t Db::TotalChanges() const { return sqlite3_total_changes64(db_); }
+
 bool Db::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
 
 }  // namespace gridcare::storage

@@ -87,6 +87,8 @@ class Db {
 
   std::int64_t LastInsertRowid() const;
   int Changes() const;
+  // Rows changed by every completed INSERT/UPDATE/DELETE since the connection was opened.
+  std::int64_t TotalChanges() const;
   // True when no transaction is open (SQLite may end one by itself after some errors).
   bool InAutocommit() const;
   sqlite3* raw() const { return db_; }

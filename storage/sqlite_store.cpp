@@ -127,13 +127,14 @@ class SqliteWriter final : public SqliteReads<SqliteOutboxWrites<engine::StoreWr
   Db& db_;
 };
 
-// What one command of a group came to.
+// What one run of a command (or of the access records) came to.
 struct CommandOutcome {
   Status status;
   std::exception_ptr thrown;  // rethrown on the caller's thread, as before group commit
-  // The transaction can no longer be trusted: SQLite ended it, or undoing this command
-  // failed (its writes might still be in it).
+  // The transaction can no longer be trusted: SQLite ended it by itself (a full disk, say).
   bool broken = false;
+  // It failed after changing rows: only rolling the transaction back removes them.
+  bool wrote = false;
 };
 
 // UNAVAILABLE as the contract means it: storage cannot take writes, nothing half-written.
@@ -144,15 +145,16 @@ Status CannotWrite(const Status& cause, std::string_view what) {
                              cause.message() + ")");
 }
 
-// Runs `body` in SAVEPOINT `name`: kept when it returns OK, undone when it fails or throws,
-// without disturbing what the transaction held before.
-CommandOutcome InSavepoint(Db& db, const std::string& name, const std::function<Status()>& body) {
+// Runs `body` in the open transaction, with no savepoint around it. A savepoint would make
+// SQLite copy every page a command first touches into a statement journal — most of the
+// writer's I/O in the profiles (docs/performance.md) — only to undo the rare command that
+// fails after it has written. A failure that changed no row needs no undo at all; one that
+// did is marked `wrote` and the caller rolls back and runs the group again without it.
+CommandOutcome RunInTransaction(Db& db, const std::function<Status()>& body) {
   CommandOutcome out;
-  out.status = db.Exec("SAVEPOINT " + name);
-  if (!out.status.ok()) {
-    out.broken = db.InAutocommit();
-    return out;
-  }
+  // Counts rows changed by completed statements only: a statement that fails is undone by
+  // SQLite itself and adds nothing, so an unchanged count means nothing to undo.
+  const std::int64_t changes_before = db.TotalChanges();
   try {
     out.status = body();
   } catch (...) {
@@ -163,16 +165,7 @@ CommandOutcome InSavepoint(Db& db, const std::string& name, const std::function<
     out.broken = true;
     return out;
   }
-  if (out.status.ok() && !out.thrown) {
-    Status release = db.Exec("RELEASE " + name);
-    if (release.ok()) return out;
-    out.status = release;
-  }
-  // ROLLBACK TO undoes the writes (nested savepoints included) but keeps
-  // the savepoint open; RELEASE then drops it.
-  Status undo = db.Exec("ROLLBACK TO " + name);
-  if (undo.ok()) undo = db.Exec("RELEASE " + name);
-  if (!undo.ok()) out.broken = true;
+  out.wrote = !out.status.ok() && db.TotalChanges() != changes_before;
   return out;
 }
 
@@ -241,41 +234,69 @@ Status SqliteStore::RunGroup(WriteGroup& group) {
 
   const std::size_t size = group.commands.size();
   std::vector<CommandOutcome> outcomes(size);
+  // A command that failed keeps its outcome and is left out of any later run of the group.
+  std::vector<bool> settled(size, false);
+  bool run_access = !group.access.empty();
   Status access = Status::Ok();
   // Set when the group cannot commit; every command that had succeeded gets it.
   Status group_failure = Status::Ok();
   double commit_seconds = 0;
 
-  // A transaction an earlier group could not end would make every BEGIN fail from now on.
-  if (!writer_.InAutocommit()) (void)writer_.Exec("ROLLBACK");
-  // IMMEDIATE takes the write lock up front: a conflict with another process shows up
-  // here (after busy_timeout) rather than halfway through a callback.
-  Status begin = writer_.Exec("BEGIN IMMEDIATE");
-  if (!begin.ok()) {
-    group_failure = CannotWrite(begin, "cannot begin a transaction");
-  } else {
+  // Each pass either commits, fails the whole group, or settles one more failed command
+  // (or the access records) whose writes must be rolled back: at most size + 2 passes, and
+  // nearly always one. Callbacks may therefore run more than once (engine::Store::Write).
+  for (bool again = true; again;) {
+    again = false;
+    // A transaction an earlier group could not end would make every BEGIN fail from now on.
+    if (!writer_.InAutocommit()) (void)writer_.Exec("ROLLBACK");
+    // IMMEDIATE takes the write lock up front: a conflict with another process shows up
+    // here (after busy_timeout) rather than halfway through a callback.
+    Status begin = writer_.Exec("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
+      group_failure = CannotWrite(begin, "cannot begin a transaction");
+      break;
+    }
     bool broken = false;
-    if (!group.access.empty()) {
+    bool undo = false;
+    if (run_access) {
       // First: these reads happened before the writes now queued.
-      CommandOutcome logged = InSavepoint(writer_, "access_log", [&] {
-        return writes::LogAccess(writer_, group.access);
-      });
+      const CommandOutcome logged =
+          RunInTransaction(writer_, [&] { return writes::LogAccess(writer_, group.access); });
       access = logged.status;
       if (logged.broken) {
         broken = true;
         group_failure = CannotWrite(access, "the transaction was rolled back");
+      } else if (!access.ok()) {
+        run_access = false;
+        undo = logged.wrote;
       }
     }
     SqliteWriter writer(writer_);
-    for (std::size_t i = 0; i < size && !broken; ++i) {
+    for (std::size_t i = 0; i < size && !broken && !undo; ++i) {
+      if (settled[i]) continue;
       const WriteFn& fn = *group.commands[i].fn;
-      outcomes[i] = InSavepoint(writer_, "write_command", [&] { return fn(writer); });
-      if (!outcomes[i].broken) continue;
-      broken = true;
-      // SQLite rolled back everything (a full disk, say): this command's own error says
-      // why, and the whole group shares its fate.
-      group_failure = CannotWrite(outcomes[i].status, "the transaction was rolled back");
-      outcomes[i].status = group_failure;  // the ones after it never ran: see below
+      outcomes[i] = RunInTransaction(writer_, [&] { return fn(writer); });
+      if (outcomes[i].broken) {
+        broken = true;
+        // SQLite rolled back everything (a full disk, say): this command's own error says
+        // why, and the whole group shares its fate.
+        group_failure = CannotWrite(outcomes[i].status, "the transaction was rolled back");
+        outcomes[i].status = group_failure;  // the ones after it never ran: see below
+      } else if (!outcomes[i].status.ok()) {
+        settled[i] = true;
+        undo = outcomes[i].wrote;
+      }
+    }
+    if (undo) {
+      // Nothing is committed yet: drop the lot and run the group again without the command
+      // that failed halfway. The others start from the same store state as before.
+      Status rollback = writer_.Exec("ROLLBACK");
+      if (!rollback.ok() && !writer_.InAutocommit()) {
+        group_failure = CannotWrite(rollback, "cannot undo a failed command");
+        break;
+      }
+      again = true;
+      continue;
     }
     if (!broken) {
       const auto commit_start = std::chrono::steady_clock::now();
@@ -284,9 +305,9 @@ Status SqliteStore::RunGroup(WriteGroup& group) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count();
       if (!commit.ok()) group_failure = CannotWrite(commit, "commit failed");
     }
-    // Nothing of a failed group may stay behind for the next one to commit.
-    if (!group_failure.ok() && !writer_.InAutocommit()) (void)writer_.Exec("ROLLBACK");
   }
+  // Nothing of a failed group may stay behind for the next one to commit.
+  if (!group_failure.ok() && !writer_.InAutocommit()) (void)writer_.Exec("ROLLBACK");
 
   std::size_t committed = 0;
   for (CommandOutcome& out : outcomes) {

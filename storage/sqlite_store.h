@@ -35,9 +35,9 @@ class WriteQueue;
 struct WriteGroup;
 
 // Thread-safe: any thread may call Write or Read. Write callbacks run one at a time on the
-// writer thread, each in a savepoint of a group transaction shared with other callers' writes
-// (one fsync for all of them); a failing callback's writes are undone without touching the
-// rest of the group. The caller blocks meanwhile, so a callback may use the caller's locals,
+// writer thread in a group transaction shared with other callers' writes (one fsync for all
+// of them); a callback that fails after writing is undone by rolling the group back and
+// running the others again without it (see RunGroup). The caller blocks meanwhile, so a callback may use the caller's locals,
 // but not its thread-local state; nor may it call Write (that gets INTERNAL). Each
 // StoreReader is one connection: use it from one thread at a time.
 class SqliteStore : public engine::Store {

@@ -72,7 +72,7 @@ const std::string& UpdateCaseSql() {
   return kSql;
 }
 
-// Everything SaveCase writes; the Write command's savepoint undoes it on error.
+// Everything SaveCase writes; the store undoes the Write command whole on error.
 Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
   const bool is_new = events.front().seq == 1;
   const int expected_version = after.version - static_cast<int>(events.size());
@@ -183,9 +183,9 @@ Result<int> NextCaseSerial(Db& db, int year) {
 
 Status SaveCase(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
   GC_RETURN_IF_ERROR(CheckEvents(after, events));
-  // No savepoint of its own: every Write command already runs inside one and is rolled back
-  // whole when its callback returns an error. A nested savepoint per case made SQLite copy
-  // each page it touched into a sub-journal: 2.3x slower at firing 10,000 deadlines.
+  // No savepoint of its own: a Write command that returns an error after writing is rolled
+  // back whole by the store. A savepoint per case made SQLite copy each page it touched into
+  // a sub-journal: 2.3x slower at firing 10,000 deadlines.
   return SaveCaseBody(db, after, events);
 }
 

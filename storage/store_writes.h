@@ -13,7 +13,7 @@ namespace gridcare::storage::writes {
 engine::Result<engine::CaseId> NextCaseId(Db& db);
 engine::Result<int> NextCaseSerial(Db& db, int year);
 // See engine::StoreWriter::SaveCase. On error part of it may be written: the caller returns
-// the error and the Write command's savepoint undoes the lot.
+// the error and the store undoes the Write command whole.
 engine::Status SaveCase(Db& db, const engine::Case& after,
                         const std::vector<engine::CaseEvent>& events);
 // Upserts by id, then rebuilds org_closure from the whole table.

@@ -1,5 +1,5 @@
 // The writer thread's loop: sleep until there is work, take a group, run it, settle it.
-// Not transactions: the runner SqliteStore hands in owns BEGIN/SAVEPOINT/COMMIT.
+// Not transactions: the runner SqliteStore hands in owns BEGIN/COMMIT/ROLLBACK.
 #include "storage/write_queue.h"
 
 #include <iterator>

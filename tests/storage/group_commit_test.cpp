@@ -3,6 +3,7 @@
 // Not single-command semantics (sqlite_store_test.cpp) nor crashes (durability_test.cpp).
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <latch>
@@ -179,6 +180,55 @@ TEST_CASE("a failing command leaves nothing behind and does not disturb the rest
   CHECK(stats.max_batch == kGood + 1);
   CHECK(stats.batches == 2);  // the pause, then everyone else
   CHECK(stats.commands == kGood + 1);  // the pause counts; the failed command does not
+}
+
+TEST_CASE("only a command that failed after writing makes its group run again", "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  auto store = OpenStore(path);
+  std::atomic<int> runs_before{0}, runs_after{0}, runs_refused{0}, runs_half{0};
+  auto counted = [](std::atomic<int>& runs, CaseStory story) {
+    return [&runs, story](StoreWriter& w) {
+      ++runs;
+      return w.SaveCase(story.now, story.last_events);
+    };
+  };
+  Writers writers(4);
+  {
+    PausedWriter pause(*store);
+    // One at a time, so the queue holds them in this order.
+    auto start = [&](std::function<Status(StoreWriter&)> fn) {
+      const std::size_t queued = store->queued_writes();
+      writers.Start(*store, std::move(fn));
+      REQUIRE(Eventually([&] { return store->queued_writes() == queued + 1; }));
+    };
+    start(counted(runs_before, CaseStory::Reported(1)));
+    // Refuses before writing anything: nothing to undo, nobody runs twice for it.
+    start([&](StoreWriter&) -> Status {
+      ++runs_refused;
+      return engine::FailedPrecondition("refused");
+    });
+    start(counted(runs_after, CaseStory::Reported(2)));
+    // Writes, then fails: the group is rolled back and the others run once more.
+    start([&](StoreWriter& w) -> Status {
+      ++runs_half;
+      CaseStory story = CaseStory::Reported(3);
+      GC_RETURN_IF_ERROR(w.SaveCase(story.now, story.last_events));
+      return engine::Aborted("changed its mind");
+    });
+  }
+  std::vector<Status> statuses = writers.Join();
+  CHECK(statuses[0].ok());
+  CHECK(statuses[1].code() == ErrorCode::kFailedPrecondition);
+  CHECK(statuses[2].ok());
+  CHECK(statuses[3].code() == ErrorCode::kAborted);
+  CHECK(runs_refused == 1);
+  CHECK(runs_half == 1);
+  CHECK(runs_before == 2);
+  CHECK(runs_after == 2);
+  CHECK(CountRows(path, "cases") == 2);
+  CHECK(RawInt(path, "SELECT count(*) FROM cases WHERE id IN (1, 2)") == 2);
+  CHECK(CountRows(path, "case_events") == 2);
 }
 
 TEST_CASE("when SQLite ends the transaction mid-group every command of the group is UNAVAILABLE",
