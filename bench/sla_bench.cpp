@@ -535,10 +535,12 @@ int Main(int argc, char** argv) {
               "p99 %.0f ms  max %.0f ms\n",
               At(event_lag_ms, 0.5), At(event_lag_ms, 0.99), At(event_lag_ms, 1.0));
   std::printf("  scheduler: %" PRIu64 " wake-ups, %" PRIu64 " deadlines fired; store: %" PRIu64
-              " commits (%.1f cases each), %.2f s in COMMIT; process CPU %.2f s\n",
+              " commits (%.1f cases each), %.2f s in COMMIT, WAL checkpoints %" PRIu64
+              " beside the writer + %" PRIu64 " by it; process CPU %.2f s\n",
               ss1.wakeups - ss0.wakeups, ss1.fired - ss0.fired, commits,
               commits ? static_cast<double>(lag_ms.size()) / static_cast<double>(commits) : 0.0,
-              ws1.commit_seconds_sum - ws0.commit_seconds_sum, storm_cpu);
+              ws1.commit_seconds_sum - ws0.commit_seconds_sum, ws1.checkpoints - ws0.checkpoints,
+              ws1.inline_checkpoints - ws0.inline_checkpoints, storm_cpu);
   if (due_mismatch) std::printf("  !! %d events carry a due_time other than planned\n", due_mismatch);
   if (watcher.other_changes()) {
     std::printf("  !! %" PRIu64 " changes to other cases during the run\n",

@@ -84,6 +84,8 @@ struct WriteStats {
   std::uint64_t failed_commits = 0;     // transactions that could not commit
   double commit_seconds_sum = 0;        // time spent in COMMIT (fsync included)
   std::uint64_t max_batch = 0;          // largest group so far
+  std::uint64_t checkpoints = 0;        // log checkpoints run beside the writer
+  std::uint64_t inline_checkpoints = 0; // ... and by the writer itself, having fallen behind
 };
 
 struct CasePage {

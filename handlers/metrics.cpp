@@ -82,6 +82,12 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
           static_cast<double>(s.failed_commits));
   counter("gridcare_store_commit_seconds_total", "Time spent committing (fsync included).",
           s.commit_seconds_sum);
+  counter("gridcare_store_checkpoints_total",
+          "WAL checkpoints run on the checkpoint thread, off the commit path.",
+          static_cast<double>(s.checkpoints));
+  counter("gridcare_store_inline_checkpoints_total",
+          "WAL checkpoints the writer ran itself because the checkpoint thread fell behind.",
+          static_cast<double>(s.inline_checkpoints));
   out += "# HELP gridcare_store_batch_size_max Largest group committed so far.\n"
          "# TYPE gridcare_store_batch_size_max gauge\ngridcare_store_batch_size_max " +
          std::to_string(s.max_batch) + "\n";

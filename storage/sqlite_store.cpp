@@ -186,19 +186,29 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   // acknowledged write is durable.
   GC_RETURN_IF_ERROR(writer.Exec("PRAGMA synchronous = FULL"));
   GC_RETURN_IF_ERROR(writer.Exec("PRAGMA foreign_keys = ON"));
+  GC_RETURN_IF_ERROR(
+      writer.Exec("PRAGMA cache_size = -" + std::to_string(std::max(1, options.writer_cache_kib))));
   GC_RETURN_IF_ERROR(Migrate(writer));
   if (options.max_page_count > 0) {
     GC_RETURN_IF_ERROR(
         writer.Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count)));
   }
   auto pool = std::make_shared<ReadPool>(path, options);
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(path, options, std::move(writer), std::move(pool)));
+  CheckpointerOptions checkpoints = options.checkpoints;
+  checkpoints.busy_timeout_ms = options.busy_timeout_ms;
+  GC_ASSIGN_OR_RETURN(auto checkpointer, Checkpointer::Open(path, checkpoints));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(writer),
+                                                      std::move(pool), std::move(checkpointer)));
 }
 
 SqliteStore::SqliteStore(std::string path, Options options, Db writer,
-                         std::shared_ptr<ReadPool> pool)
-    : path_(std::move(path)), options_(options), writer_(std::move(writer)), pool_(std::move(pool)) {
+                         std::shared_ptr<ReadPool> pool, std::unique_ptr<Checkpointer> checkpointer)
+    : path_(std::move(path)),
+      options_(options),
+      writer_(std::move(writer)),
+      pool_(std::move(pool)),
+      checkpointer_(std::move(checkpointer)) {
+  checkpointer_->Attach(writer_);
   WriteQueueOptions queue_options;
   queue_options.max_group = static_cast<std::size_t>(std::max(1, options_.max_group_commands));
   queue_options.access_flush_delay = options_.access_log_flush_delay;
@@ -209,6 +219,10 @@ SqliteStore::SqliteStore(std::string path, Options options, Db writer,
 SqliteStore::~SqliteStore() {
   // Commits what is queued and joins the writer while writer_ is still open.
   queue_.reset();
+  // Before writer_ closes: the last connection to close copies the whole WAL back and
+  // removes it, which the checkpointer's open connection would prevent.
+  checkpointer_->Detach(writer_);
+  checkpointer_.reset();
 }
 
 Status SqliteStore::Write(const std::function<Status(engine::StoreWriter&)>& fn) {
@@ -342,8 +356,14 @@ void SqliteStore::RecordGroupStats(bool committed, std::size_t group_size,
 }
 
 engine::WriteStats SqliteStore::write_stats() const {
-  std::lock_guard lock(stats_mu_);
-  return stats_;
+  engine::WriteStats stats;
+  {
+    std::lock_guard lock(stats_mu_);
+    stats = stats_;
+  }
+  stats.checkpoints = checkpointer_->checkpoints();
+  stats.inline_checkpoints = checkpointer_->inline_checkpoints();
+  return stats;
 }
 
 Result<std::unique_ptr<engine::StoreReader>> SqliteStore::Read() {

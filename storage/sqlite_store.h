@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/store.h"
+#include "storage/checkpointer.h"
 #include "storage/sqlite.h"
 
 namespace gridcare::storage {
@@ -28,6 +29,12 @@ struct SqliteStoreOptions {
   // How long QueueAccessLog records wait for a write to carry them before they are
   // committed on their own.
   std::chrono::milliseconds access_log_flush_delay{1000};
+  // Page cache of the write connection, in KiB. SQLite's default (2 MiB) is smaller than
+  // what one group of a few hundred changed cases dirties: it then spills pages to the WAL
+  // mid-transaction and reads hot index pages again. Allocated as used.
+  int writer_cache_kib = 64 * 1024;
+  // WAL checkpoints run on a thread of their own, not in the writer's COMMIT.
+  CheckpointerOptions checkpoints;
 };
 
 class ReadPool;
@@ -37,9 +44,10 @@ struct WriteGroup;
 // Thread-safe: any thread may call Write or Read. Write callbacks run one at a time on the
 // writer thread in a group transaction shared with other callers' writes (one fsync for all
 // of them); a callback that fails after writing is undone by rolling the group back and
-// running the others again without it (see RunGroup). The caller blocks meanwhile, so a callback may use the caller's locals,
-// but not its thread-local state; nor may it call Write (that gets INTERNAL). Each
-// StoreReader is one connection: use it from one thread at a time.
+// running the others again without it (see RunGroup). The caller blocks meanwhile, so a
+// callback may use the caller's locals, but not its thread-local state; nor may it call
+// Write (that gets INTERNAL). Each StoreReader is one connection: use it from one thread
+// at a time.
 class SqliteStore : public engine::Store {
  public:
   using Options = SqliteStoreOptions;
@@ -75,7 +83,8 @@ class SqliteStore : public engine::Store {
   const std::string& path() const { return path_; }
 
  private:
-  SqliteStore(std::string path, Options options, Db writer, std::shared_ptr<ReadPool> pool);
+  SqliteStore(std::string path, Options options, Db writer, std::shared_ptr<ReadPool> pool,
+              std::unique_ptr<Checkpointer> checkpointer);
 
   // On the writer thread: one transaction for the group (see WriteQueue::Runner).
   engine::Status RunGroup(WriteGroup& group);
@@ -86,6 +95,7 @@ class SqliteStore : public engine::Store {
   Options options_;
   Db writer_;  // after Open, touched by the writer thread only
   std::shared_ptr<ReadPool> pool_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // hooked into writer_ from construction on
   mutable std::mutex stats_mu_;
   engine::WriteStats stats_;
   std::unique_ptr<WriteQueue> queue_;  // reset first in the destructor: it still uses writer_

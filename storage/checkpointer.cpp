@@ -1,0 +1,88 @@
+// The checkpoint thread and the WAL hook that wakes it. Not the write path (sqlite_store.cpp).
+#include "storage/checkpointer.h"
+
+#include <utility>
+
+namespace gridcare::storage {
+
+engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::string& path,
+                                                               CheckpointerOptions options) {
+  GC_ASSIGN_OR_RETURN(Db db, Db::Open(path, SQLITE_OPEN_READWRITE));
+  GC_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
+  return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(db), options));
+}
+
+Checkpointer::Checkpointer(Db db, CheckpointerOptions options)
+    : options_(options), db_(std::move(db)), thread_([this] { Loop(); }) {}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Checkpointer::Attach(Db& writer) {
+  if (options_.start_frames > 0) sqlite3_wal_hook(writer.raw(), &Checkpointer::OnCommit, this);
+}
+
+void Checkpointer::Detach(Db& writer) {
+  if (options_.start_frames > 0) sqlite3_wal_hook(writer.raw(), nullptr, nullptr);
+}
+
+int Checkpointer::OnCommit(void* self, sqlite3* db, const char*, int wal_frames) {
+  static_cast<Checkpointer*>(self)->Committed(db, wal_frames);
+  return SQLITE_OK;  // the commit itself succeeded whatever happens here
+}
+
+void Checkpointer::Remember(int wal_frames, int copied) {
+  last_.store((static_cast<std::uint64_t>(static_cast<std::uint32_t>(wal_frames)) << 32) |
+              static_cast<std::uint32_t>(copied));
+}
+
+void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
+  const std::uint64_t last = last_.load();
+  const int last_size = static_cast<int>(last >> 32);
+  const int copied = static_cast<int>(last & 0xffffffffU);
+  // A WAL smaller than at the last checkpoint was started over from the beginning (SQLite
+  // does that once everything in it was copied back): all of it is waiting.
+  const int waiting = wal_frames >= last_size ? wal_frames - copied : wal_frames;
+  if (waiting >= options_.writer_takes_over_frames) {
+    int log = 0, done = 0;
+    if (sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
+        SQLITE_OK) {
+      Remember(log, done);
+      ++inline_checkpoints_;
+    }
+    return;
+  }
+  if (waiting < options_.start_frames) return;
+  {
+    std::lock_guard lock(mu_);
+    due_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Checkpointer::Loop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [this] { return due_ || stop_; });
+    if (stop_) return;
+    due_ = false;
+    lock.unlock();
+    // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+    int log = 0, copied = 0;
+    if (sqlite3_wal_checkpoint_v2(db_.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) ==
+        SQLITE_OK) {
+      Remember(log, copied);
+      ++checkpoints_;
+    }
+    // A failure (busy: the writer took over) is retried at the next commit that wakes us.
+    lock.lock();
+  }
+}
+
+}  // namespace gridcare::storage

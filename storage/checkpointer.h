@@ -1,0 +1,71 @@
+// Copies committed WAL frames back into the database file on a thread of its own. SQLite's
+// auto-checkpoint runs inside whichever COMMIT crosses the threshold, so the writer — the
+// one serial part of the server — paid for it (a quarter of its time while firing 10,000
+// deadlines, docs/performance.md). Not durability: a commit is durable once its WAL frames
+// are synced, before any checkpoint.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/status.h"
+#include "storage/sqlite.h"
+
+namespace gridcare::storage {
+
+struct CheckpointerOptions {
+  // Frames (pages) not yet copied back that wake the thread; SQLite's own default threshold.
+  // 0: no thread; SQLite checkpoints inside the COMMIT that crosses 1,000 frames.
+  int start_frames = 1000;
+  // If the thread falls this far behind (it failed, or the disk is slow), the writer
+  // checkpoints inline as SQLite would have, so the WAL cannot grow without bound.
+  int writer_takes_over_frames = 20000;
+  int busy_timeout_ms = 5000;
+};
+
+class Checkpointer {
+ public:
+  // Opens a connection of its own to `path` and starts the thread.
+  static engine::Result<std::unique_ptr<Checkpointer>> Open(const std::string& path,
+                                                          CheckpointerOptions options);
+  // Stops the thread; a checkpoint under way finishes first.
+  ~Checkpointer();
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Installs the WAL hook on the write connection: after each commit SQLite reports the
+  // WAL's size and the thread is woken when enough of it is waiting. Replaces SQLite's
+  // auto-checkpoint on that connection. `writer` must outlive this object's use of it, i.e.
+  // call Detach before closing it.
+  void Attach(Db& writer);
+  void Detach(Db& writer);
+
+  std::uint64_t checkpoints() const { return checkpoints_.load(); }
+  std::uint64_t inline_checkpoints() const { return inline_checkpoints_.load(); }
+
+ private:
+  Checkpointer(Db db, CheckpointerOptions options);
+  static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_frames);
+  void Committed(sqlite3* writer, int wal_frames);
+  void Loop();
+
+  const CheckpointerOptions options_;
+  Db db_;  // used by the thread only
+  // The last checkpoint: WAL size (high 32 bits) and frames of it copied back (low 32).
+  std::atomic<std::uint64_t> last_{0};
+  void Remember(int wal_frames, int copied);
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::atomic<std::uint64_t> inline_checkpoints_{0};
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool due_ = false;
+  bool stop_ = false;
+  std::thread thread_;  // last: it uses the members above
+};
+
+}  // namespace gridcare::storage

@@ -1,0 +1,76 @@
+// WAL checkpoints beside the writer: the thread copies the log back once enough of it waits,
+// the writer steps in when the thread falls far behind, and 0 leaves it all to SQLite.
+// Not durability (durability_test.cpp): a commit never waits for a checkpoint.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "tests/storage/storage_test_util.h"
+#include "tests/support/temp_dir.h"
+
+namespace gridcare::testing {
+namespace {
+
+// Polls `done` until it holds or ten seconds pass; true if it held.
+bool Eventually(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// Cases with a long description, a few WAL frames each.
+void SaveBigCases(storage::SqliteStore& store, int count) {
+  for (int id = 1; id <= count; ++id) {
+    CaseStory story = CaseStory::Reported(id);
+    story.now.description = std::string(8000, 'x');
+    story.last_events[0].changes = engine::DiffCaseFields(Case{}, story.now);
+    REQUIRE(Save(store, story.now, story.last_events).ok());
+  }
+}
+
+TEST_CASE("the checkpoint thread copies the log back without the writer", "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  storage::SqliteStoreOptions options;
+  options.checkpoints.start_frames = 8;
+  auto store = OpenStore(path, options);
+  SaveBigCases(*store, 20);
+  CHECK(Eventually([&] { return store->write_stats().checkpoints >= 1; }));
+  CHECK(store->write_stats().inline_checkpoints == 0);
+  CHECK(RawInt(path, "SELECT count(*) FROM cases") == 20);
+}
+
+TEST_CASE("the writer checkpoints itself when the thread has fallen far behind", "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  storage::SqliteStoreOptions options;
+  options.checkpoints.start_frames = 1000000;  // the thread is never woken
+  options.checkpoints.writer_takes_over_frames = 8;
+  auto store = OpenStore(path, options);
+  SaveBigCases(*store, 20);
+  CHECK(store->write_stats().inline_checkpoints >= 1);
+  CHECK(store->write_stats().checkpoints == 0);
+  CHECK(RawInt(path, "SELECT count(*) FROM cases") == 20);
+}
+
+TEST_CASE("start_frames 0 leaves checkpoints to SQLite's own auto-checkpoint", "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  storage::SqliteStoreOptions options;
+  options.checkpoints.start_frames = 0;
+  options.checkpoints.writer_takes_over_frames = 1;
+  auto store = OpenStore(path, options);
+  SaveBigCases(*store, 20);
+  const engine::WriteStats stats = store->write_stats();
+  CHECK(stats.checkpoints == 0);
+  CHECK(stats.inline_checkpoints == 0);
+  CHECK(RawInt(path, "SELECT count(*) FROM cases") == 20);
+}
+
+}  // namespace
+}  // namespace gridcare::testing
