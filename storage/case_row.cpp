@@ -120,40 +120,67 @@ const std::string& CaseColumns() {
   return kColumns;
 }
 
+const std::vector<std::string>& CaseColumnNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    std::string_view rest = CaseColumns();
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      names.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+    }
+    return names;
+  }();
+  return kNames;
+}
+
+std::vector<SqlValue> CaseRowValues(const Case& c, const std::string& last_hash) {
+  auto opt = [](const std::optional<engine::TimePoint>& t) -> SqlValue {
+    if (!t) return std::monostate{};
+    return engine::ToUnixMillis(*t);
+  };
+  auto flag = [](bool b) -> SqlValue { return std::int64_t{b ? 1 : 0}; };
+  std::vector<SqlValue> row;
+  row.reserve(kCaseColumnCount);
+  row.emplace_back(std::int64_t{c.id});
+  row.emplace_back(c.number);
+  row.emplace_back(c.request_id);
+  row.emplace_back(std::string(engine::Name(c.channel)));
+  row.emplace_back(std::string(engine::Name(c.category)));
+  row.emplace_back(std::string(engine::Name(c.priority)));
+  row.emplace_back(c.grid_id);
+  row.emplace_back(c.village_id);
+  row.emplace_back(c.title);
+  row.emplace_back(c.description);
+  row.emplace_back(c.address);
+  row.emplace_back(EncodeSubjects(c.subjects));
+  row.emplace_back(std::string(engine::Name(c.state)));
+  row.emplace_back(c.assigned_unit_id);
+  row.emplace_back(c.reporter_id);
+  row.emplace_back(engine::ToUnixMillis(c.create_time));
+  row.emplace_back(engine::ToUnixMillis(c.update_time));
+  row.emplace_back(engine::ToUnixMillis(c.response_due_time));
+  row.push_back(opt(c.respond_time));
+  row.push_back(opt(c.resolve_due_time));
+  row.push_back(opt(c.resolve_time));
+  row.push_back(opt(c.close_time));
+  row.push_back(opt(c.follow_up_due_time));
+  row.push_back(flag(c.overdue));
+  row.push_back(flag(c.resolve_overdue));
+  row.push_back(flag(c.follow_up_overdue));
+  row.emplace_back(std::int64_t{c.escalations});
+  row.emplace_back(std::int64_t{c.version});
+  row.push_back(opt(c.pending_response_warn));
+  row.push_back(opt(c.pending_response_due));
+  row.push_back(opt(c.pending_resolve_due));
+  row.push_back(opt(c.pending_follow_up_due));
+  row.emplace_back(last_hash);
+  return row;
+}
+
 void BindCaseColumns(Stmt& stmt, const Case& c, const std::string& last_hash) {
-  stmt.BindInt(1, c.id)
-      .BindText(2, c.number)
-      .BindText(3, c.request_id)
-      .BindText(4, engine::Name(c.channel))
-      .BindText(5, engine::Name(c.category))
-      .BindText(6, engine::Name(c.priority))
-      .BindText(7, c.grid_id)
-      .BindText(8, c.village_id)
-      .BindText(9, c.title)
-      .BindText(10, c.description)
-      .BindText(11, c.address)
-      .BindText(12, EncodeSubjects(c.subjects))
-      .BindText(13, engine::Name(c.state))
-      .BindText(14, c.assigned_unit_id)
-      .BindText(15, c.reporter_id)
-      .BindInt(16, engine::ToUnixMillis(c.create_time))
-      .BindInt(17, engine::ToUnixMillis(c.update_time))
-      .BindInt(18, engine::ToUnixMillis(c.response_due_time))
-      .BindOptInt(19, OptMillis(c.respond_time))
-      .BindOptInt(20, OptMillis(c.resolve_due_time))
-      .BindOptInt(21, OptMillis(c.resolve_time))
-      .BindOptInt(22, OptMillis(c.close_time))
-      .BindOptInt(23, OptMillis(c.follow_up_due_time))
-      .BindInt(24, c.overdue ? 1 : 0)
-      .BindInt(25, c.resolve_overdue ? 1 : 0)
-      .BindInt(26, c.follow_up_overdue ? 1 : 0)
-      .BindInt(27, c.escalations)
-      .BindInt(28, c.version)
-      .BindOptInt(29, OptMillis(c.pending_response_warn))
-      .BindOptInt(30, OptMillis(c.pending_response_due))
-      .BindOptInt(31, OptMillis(c.pending_resolve_due))
-      .BindOptInt(32, OptMillis(c.pending_follow_up_due))
-      .BindText(33, last_hash);
+  const std::vector<SqlValue> row = CaseRowValues(c, last_hash);
+  for (int i = 0; i < kCaseColumnCount; ++i) stmt.BindValue(i + 1, row[static_cast<size_t>(i)]);
 }
 
 Result<Case> ReadCaseColumns(const Stmt& stmt) {

@@ -27,6 +27,17 @@ engine::Result<std::map<std::string, std::string>> DecodeChanges(std::string_vie
 // "id, number, ..., last_hash": every column of `cases`, in the order the functions below use.
 const std::string& CaseColumns();
 inline constexpr int kCaseColumnCount = 33;
+// The names in CaseColumns(), one each.
+const std::vector<std::string>& CaseColumnNames();
+// Positions in CaseColumns() that code looks up by name.
+inline constexpr int kCaseVersionColumn = 27;
+inline constexpr int kCasePendingResponseWarnColumn = 28;
+inline constexpr int kCasePendingResponseDueColumn = 29;
+inline constexpr int kCasePendingResolveDueColumn = 30;
+inline constexpr int kCasePendingFollowUpDueColumn = 31;
+inline constexpr int kCaseLastHashColumn = 32;
+// `c` as the kCaseColumnCount values of its row, in CaseColumns() order.
+std::vector<SqlValue> CaseRowValues(const engine::Case& c, const std::string& last_hash);
 // Binds parameters 1..kCaseColumnCount (?1 = id ... ?33 = last_hash) from `c`.
 void BindCaseColumns(Stmt& stmt, const engine::Case& c, const std::string& last_hash);
 // Reads a row selected with CaseColumns() (starting at column 0). DATA_LOSS names the

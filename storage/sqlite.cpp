@@ -123,6 +123,12 @@ Stmt& Stmt::BindTextOrNull(int index, std::string_view value) {
   return value.empty() ? BindNull(index) : BindText(index, value);
 }
 
+Stmt& Stmt::BindValue(int index, const SqlValue& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return BindInt(index, *i);
+  if (const auto* s = std::get_if<std::string>(&value)) return BindText(index, *s);
+  return BindNull(index);
+}
+
 Result<bool> Stmt::Step() {
   if (bind_rc_ != SQLITE_OK) return StatusFromSqlite(bind_rc_, db_, "bind parameter");
   int rc = sqlite3_step(stmt_);
@@ -158,6 +164,14 @@ std::string Stmt::Text(int column) const {
 std::optional<std::int64_t> Stmt::OptInt(int column) const {
   if (IsNull(column)) return std::nullopt;
   return Int(column);
+}
+
+SqlValue Stmt::Value(int column) const {
+  switch (sqlite3_column_type(stmt_, column)) {
+    case SQLITE_NULL: return std::monostate{};
+    case SQLITE_INTEGER: return Int(column);
+    default: return Text(column);
+  }
 }
 
 // --- Db --------------------------------------------------------------------------------

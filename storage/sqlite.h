@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "engine/status.h"
 
@@ -20,6 +21,9 @@ namespace gridcare::storage {
 // Full disk, read-only file, I/O errors and lock timeouts are UNAVAILABLE (the caller may
 // retry later; nothing was half-written); a damaged file is DATA_LOSS.
 engine::Status StatusFromSqlite(int rc, sqlite3* db, std::string_view context);
+
+// One SQL value as we store them: NULL, INTEGER or TEXT.
+using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
 
 // A prepared statement. Binds are 1-based like SQLite's. A failed bind is remembered and
 // reported by the next Step(), so call sites can bind in a row without checking each one.
@@ -42,6 +46,7 @@ class Stmt {
   Stmt& BindOptInt(int index, const std::optional<std::int64_t>& value);
   // NULL for an empty string: for optional references such as a root unit's parent.
   Stmt& BindTextOrNull(int index, std::string_view value);
+  Stmt& BindValue(int index, const SqlValue& value);
 
   // True when a row is available, false when the statement is done.
   engine::Result<bool> Step();
@@ -54,6 +59,8 @@ class Stmt {
   std::int64_t Int(int column) const;
   std::string Text(int column) const;  // "" for NULL
   std::optional<std::int64_t> OptInt(int column) const;
+  // INTEGER and NULL as they are; anything else as its text.
+  SqlValue Value(int column) const;
 
  private:
   void Release();

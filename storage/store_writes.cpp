@@ -51,25 +51,31 @@ const std::string& InsertCaseSql() {
   return kSql;
 }
 
-const std::string& UpdateCaseSql() {
-  static const std::string kSql = [] {
-    // "col = ?N" for every column but id (?1), guarded by the expected version.
-    std::string sets;
-    std::string_view columns = CaseColumns();
-    int index = 0;
-    while (!columns.empty()) {
-      size_t comma = columns.find(',');
-      std::string_view name = columns.substr(0, comma);
-      columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 2);
-      ++index;
-      if (index == 1) continue;
-      if (!sets.empty()) sets += ", ";
-      sets += std::string(name) + " = ?" + std::to_string(index);
-    }
-    return "UPDATE cases SET " + sets + " WHERE id = ?1 AND version = ?" +
-           std::to_string(kCaseColumnCount + 1);
-  }();
-  return kSql;
+// "UPDATE cases SET <changed columns> WHERE id = ?1 AND version = ?N" with the new values
+// bound. Only what changed is written: SQLite rewrites every index on a column named in SET,
+// and an unchanged index entry of an old case sits on a page that would otherwise be neither
+// read nor written (firing a deadline touches a few hundred thousand such pages).
+Result<Stmt> PrepareCaseUpdate(Db& db, const std::vector<SqlValue>& stored,
+                               const std::vector<SqlValue>& row, std::int64_t expected_version) {
+  const std::vector<std::string>& names = CaseColumnNames();
+  std::string sql = "UPDATE cases SET ";
+  std::vector<int> changed;
+  for (int i = 1; i < kCaseColumnCount; ++i) {  // not id
+    const auto k = static_cast<size_t>(i);
+    if (stored[k] == row[k]) continue;
+    changed.push_back(i);
+    if (changed.size() > 1) sql += ", ";
+    sql += names[k] + " = ?" + std::to_string(changed.size() + 1);
+  }
+  const int version_param = static_cast<int>(changed.size()) + 2;
+  sql += " WHERE id = ?1 AND version = ?" + std::to_string(version_param);
+  GC_ASSIGN_OR_RETURN(Stmt update, db.Prepare(sql));
+  update.BindValue(1, row[0]);
+  for (size_t p = 0; p < changed.size(); ++p) {
+    update.BindValue(static_cast<int>(p) + 2, row[static_cast<size_t>(changed[p])]);
+  }
+  update.BindInt(version_param, expected_version);
+  return update;
 }
 
 // Everything SaveCase writes; the store undoes the Write command whole on error.
@@ -77,6 +83,7 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
   const bool is_new = events.front().seq == 1;
   const int expected_version = after.version - static_cast<int>(events.size());
   std::string prev_hash;
+  std::vector<SqlValue> stored;  // the row as it is, for an update
 
   if (is_new) {
     if (!after.request_id.empty()) {
@@ -89,16 +96,19 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     }
   } else {
     GC_ASSIGN_OR_RETURN(Stmt head,
-                        db.Prepare("SELECT version, last_hash FROM cases WHERE id = ?1"));
+                        db.Prepare("SELECT " + CaseColumns() + " FROM cases WHERE id = ?1"));
     head.BindInt(1, after.id);
     GC_ASSIGN_OR_RETURN(bool found, head.Step());
     if (!found) return engine::NotFound(CaseName(after) + " does not exist");
-    if (head.Int(0) != expected_version) {
+    const std::int64_t version = head.Int(kCaseVersionColumn);
+    if (version != expected_version) {
       return engine::Aborted(CaseName(after) + " was changed by someone else (version " +
-                             std::to_string(head.Int(0)) + ", expected " +
+                             std::to_string(version) + ", expected " +
                              std::to_string(expected_version) + ")");
     }
-    prev_hash = head.Text(1);
+    prev_hash = head.Text(kCaseLastHashColumn);
+    stored.reserve(kCaseColumnCount);
+    for (int i = 0; i < kCaseColumnCount; ++i) stored.push_back(head.Value(i));
   }
 
   // Chain the events: each hash covers its content and the hash before it.
@@ -120,9 +130,8 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
       GC_RETURN_IF_ERROR(key.Run());
     }
   } else {
-    GC_ASSIGN_OR_RETURN(Stmt update, db.Prepare(UpdateCaseSql()));
-    BindCaseColumns(update, after, prev_hash);
-    update.BindInt(kCaseColumnCount + 1, expected_version);
+    GC_ASSIGN_OR_RETURN(Stmt update, PrepareCaseUpdate(db, stored, CaseRowValues(after, prev_hash),
+                                                       expected_version));
     GC_RETURN_IF_ERROR(update.Run());
     if (db.Changes() != 1) {  // the check above runs in the same transaction; belt and braces
       return engine::Aborted(CaseName(after) + " was changed by someone else (version " +
@@ -140,22 +149,37 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     GC_RETURN_IF_ERROR(insert_event.Run());
   }
 
-  // The deadline index mirrors the pending_* fields exactly: replace, never patch.
-  GC_ASSIGN_OR_RETURN(Stmt clear, db.Prepare("DELETE FROM deadlines WHERE case_id = ?1"));
-  clear.BindInt(1, after.id);
-  GC_RETURN_IF_ERROR(clear.Run());
-  const std::pair<engine::DeadlineKind, const std::optional<engine::TimePoint>*> kPending[] = {
-      {engine::DeadlineKind::kResponseWarning, &after.pending_response_warn},
-      {engine::DeadlineKind::kResponseDue, &after.pending_response_due},
-      {engine::DeadlineKind::kResolveDue, &after.pending_resolve_due},
-      {engine::DeadlineKind::kFollowUpDue, &after.pending_follow_up_due},
+  // The deadline index mirrors the pending_* columns exactly; only the ones that changed are
+  // touched (each is an entry in the due-time index too).
+  struct Pending {
+    engine::DeadlineKind kind;
+    const std::optional<engine::TimePoint>* due;
+    int column;
   };
-  GC_ASSIGN_OR_RETURN(Stmt add, db.Prepare("INSERT INTO deadlines (case_id, kind, due_ms) "
-                                           "VALUES (?1, ?2, ?3)"));
-  for (const auto& [kind, due] : kPending) {
-    if (!due->has_value()) continue;
-    add.Reset();
-    add.BindInt(1, after.id).BindText(2, engine::Name(kind)).BindInt(3, engine::ToUnixMillis(**due));
+  const Pending kPending[] = {
+      {engine::DeadlineKind::kResponseWarning, &after.pending_response_warn,
+       kCasePendingResponseWarnColumn},
+      {engine::DeadlineKind::kResponseDue, &after.pending_response_due,
+       kCasePendingResponseDueColumn},
+      {engine::DeadlineKind::kResolveDue, &after.pending_resolve_due, kCasePendingResolveDueColumn},
+      {engine::DeadlineKind::kFollowUpDue, &after.pending_follow_up_due,
+       kCasePendingFollowUpDueColumn},
+  };
+  for (const Pending& p : kPending) {
+    const SqlValue now = p.due->has_value() ? SqlValue(engine::ToUnixMillis(**p.due))
+                                            : SqlValue(std::monostate{});
+    const SqlValue was = is_new ? SqlValue(std::monostate{}) : stored[static_cast<size_t>(p.column)];
+    if (now == was) continue;
+    if (!std::holds_alternative<std::monostate>(was)) {
+      GC_ASSIGN_OR_RETURN(Stmt clear,
+                          db.Prepare("DELETE FROM deadlines WHERE case_id = ?1 AND kind = ?2"));
+      clear.BindInt(1, after.id).BindText(2, engine::Name(p.kind));
+      GC_RETURN_IF_ERROR(clear.Run());
+    }
+    if (std::holds_alternative<std::monostate>(now)) continue;
+    GC_ASSIGN_OR_RETURN(Stmt add, db.Prepare("INSERT INTO deadlines (case_id, kind, due_ms) "
+                                             "VALUES (?1, ?2, ?3)"));
+    add.BindInt(1, after.id).BindText(2, engine::Name(p.kind)).BindValue(3, now);
     GC_RETURN_IF_ERROR(add.Run());
   }
   return Status::Ok();
