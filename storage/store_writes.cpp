@@ -194,15 +194,24 @@ Result<engine::CaseId> NextCaseId(Db& db) {
 }
 
 Result<int> NextCaseSerial(Db& db, int year) {
-  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("INSERT INTO case_serials (year, last) VALUES (?1, 1) "
-                                            "ON CONFLICT (year) DO UPDATE SET last = last + 1 "
-                                            "RETURNING last"));
-  stmt.BindInt(1, year);
-  GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return engine::Internal("case serial: no row returned");
-  int serial = static_cast<int>(stmt.Int(0));
-  GC_RETURN_IF_ERROR(stmt.Run());  // finish the statement so its write completes
-  return serial;
+  // Plain one-row statements rather than an UPSERT ... RETURNING: that form makes SQLite
+  // open (and free) a statement journal on every create.
+  GC_ASSIGN_OR_RETURN(Stmt bump,
+                      db.Prepare("UPDATE case_serials SET last = last + 1 WHERE year = ?1"));
+  bump.BindInt(1, year);
+  GC_RETURN_IF_ERROR(bump.Run());
+  if (db.Changes() == 0) {
+    GC_ASSIGN_OR_RETURN(Stmt first,
+                        db.Prepare("INSERT INTO case_serials (year, last) VALUES (?1, 1)"));
+    first.BindInt(1, year);
+    GC_RETURN_IF_ERROR(first.Run());
+    return 1;
+  }
+  GC_ASSIGN_OR_RETURN(Stmt read, db.Prepare("SELECT last FROM case_serials WHERE year = ?1"));
+  read.BindInt(1, year);
+  GC_ASSIGN_OR_RETURN(bool row, read.Step());
+  if (!row) return engine::Internal("case serial: no row for " + std::to_string(year));
+  return static_cast<int>(read.Int(0));
 }
 
 Status SaveCase(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
