@@ -44,6 +44,7 @@ struct Options {
   int window_ms = 1000;    // ... of this width
   int catchup = 10000;     // deadlines that fall while the scheduler is down
   int batch = 5000;        // cases per Store::Write while building
+  int fire_batch = app::SlaSchedulerOptions{}.batch;  // deadlines per transaction when firing
   double lead_seconds = 25;  // the window opens this long after the breach cases are written
   double idle_seconds = 10;
   double timeout_seconds = 180;  // give up waiting for the scheduler after this
@@ -63,6 +64,8 @@ int ParseOptions(int argc, char** argv, Options* o) {
       ->check(CLI::Range(0, 1000000000));
   app.add_option("--catchup", o->catchup, "deadlines that fall while the scheduler is down")
       ->check(CLI::Range(0, 1000000000));
+  app.add_option("--fire-batch", o->fire_batch, "deadlines per transaction when firing")
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--batch", o->batch, "cases per Store::Write while building")
       ->check(CLI::Range(1, 1000000000));
   app.add_option("--lead-seconds", o->lead_seconds)->check(CLI::Range(1, 1000000000));
@@ -326,6 +329,12 @@ class Watcher {
 };
 
 // The server's wiring (app/server_app.cpp): every committed change pokes the scheduler.
+app::SlaSchedulerOptions SchedulerOptions(const Options& o) {
+  app::SlaSchedulerOptions options;
+  options.batch = o.fire_batch;
+  return options;
+}
+
 void Wire(engine::CaseService& cases, app::SlaScheduler& scheduler, Watcher& watcher) {
   cases.SetChangeListener([&scheduler, &watcher](const engine::Case& c,
                                                  const std::vector<engine::CaseEvent>& events) {
@@ -488,7 +497,7 @@ int Main(int argc, char** argv) {
   // 2. the breaches, on the real clock
   Watcher watcher;
   watcher.Watch(breach_ids);
-  auto scheduler = std::make_unique<app::SlaScheduler>(*rt->cases, *rt->store);
+  auto scheduler = std::make_unique<app::SlaScheduler>(*rt->cases, *rt->store, SchedulerOptions(o));
   Wire(*rt->cases, *scheduler, watcher);
   scheduler->Start();
   // Let the start-up pass run (nothing is due), then wait for the window to open.
@@ -633,7 +642,7 @@ int Main(int argc, char** argv) {
     reopen_seconds = Seconds(SteadyClock::now() - r0);
     Watcher cw;
     cw.Watch(catchup_ids);
-    scheduler = std::make_unique<app::SlaScheduler>(*rt->cases, *rt->store);
+    scheduler = std::make_unique<app::SlaScheduler>(*rt->cases, *rt->store, SchedulerOptions(o));
     Wire(*rt->cases, *scheduler, cw);
     const engine::WriteStats wc0 = rt->store->write_stats();
     const double cpu0 = ProcessCpuSeconds();

@@ -9,6 +9,14 @@ engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::stri
                                                                CheckpointerOptions options) {
   GC_ASSIGN_OR_RETURN(Db db, Db::Open(path, SQLITE_OPEN_READWRITE));
   GC_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
+  // A connection reads the file (and finds the WAL) only when it first runs a statement;
+  // until then a checkpoint on it does nothing and reports -1 frames.
+  GC_ASSIGN_OR_RETURN(Stmt mode, db.Prepare("PRAGMA journal_mode"));
+  GC_ASSIGN_OR_RETURN(bool row, mode.Step());
+  if (!row || mode.Text(0) != "wal") {
+    return engine::FailedPrecondition("checkpointer: " + path + " is not in WAL mode");
+  }
+  mode = Stmt();
   return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(db), options));
 }
 
@@ -52,7 +60,8 @@ void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
   if (waiting >= options_.writer_takes_over_frames) {
     int log = 0, done = 0;
     if (sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
-        SQLITE_OK) {
+            SQLITE_OK &&
+        log >= 0) {
       Remember(log, done);
       ++inline_checkpoints_;
     }
@@ -76,7 +85,8 @@ void Checkpointer::Loop() {
     // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
     int log = 0, copied = 0;
     if (sqlite3_wal_checkpoint_v2(db_.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) ==
-        SQLITE_OK) {
+            SQLITE_OK &&
+        log >= 0) {
       Remember(log, copied);
       ++checkpoints_;
     }

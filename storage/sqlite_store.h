@@ -33,6 +33,11 @@ struct SqliteStoreOptions {
   // what one group of a few hundred changed cases dirties: it then spills pages to the WAL
   // mid-transaction and reads hot index pages again. Allocated as used.
   int writer_cache_kib = 64 * 1024;
+  // The write connection reads the database file through a memory map this large (SQLite
+  // still writes with pwrite). Firing deadlines of old cases reads pages all over the file;
+  // mapped, a page costs no system call and no copy (~1.5x more deadlines/s on a 1.9 GB
+  // store). Address space only: the pages are the kernel's file cache. 0 turns it off.
+  std::int64_t writer_mmap_bytes = std::int64_t{16} << 30;
   // WAL checkpoints run on a thread of their own, not in the writer's COMMIT.
   CheckpointerOptions checkpoints;
 };

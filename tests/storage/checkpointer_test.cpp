@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <thread>
 
@@ -23,6 +24,9 @@ bool Eventually(const std::function<bool()>& done) {
   return true;
 }
 
+// Only a checkpoint writes the database file itself; commits go to the WAL.
+std::uintmax_t MainFileBytes(const std::string& path) { return std::filesystem::file_size(path); }
+
 // Cases with a long description, a few WAL frames each.
 void SaveBigCases(storage::SqliteStore& store, int count) {
   for (int id = 1; id <= count; ++id) {
@@ -39,8 +43,10 @@ TEST_CASE("the checkpoint thread copies the log back without the writer", "[stor
   storage::SqliteStoreOptions options;
   options.checkpoints.start_frames = 8;
   auto store = OpenStore(path, options);
+  const std::uintmax_t before = MainFileBytes(path);
   SaveBigCases(*store, 20);
   CHECK(Eventually([&] { return store->write_stats().checkpoints >= 1; }));
+  CHECK(Eventually([&] { return MainFileBytes(path) > before + 20 * 8000; }));
   CHECK(store->write_stats().inline_checkpoints == 0);
   CHECK(RawInt(path, "SELECT count(*) FROM cases") == 20);
 }
@@ -52,7 +58,9 @@ TEST_CASE("the writer checkpoints itself when the thread has fallen far behind",
   options.checkpoints.start_frames = 1000000;  // the thread is never woken
   options.checkpoints.writer_takes_over_frames = 8;
   auto store = OpenStore(path, options);
+  const std::uintmax_t before = MainFileBytes(path);
   SaveBigCases(*store, 20);
+  CHECK(MainFileBytes(path) > before + 8 * 8000);
   CHECK(store->write_stats().inline_checkpoints >= 1);
   CHECK(store->write_stats().checkpoints == 0);
   CHECK(RawInt(path, "SELECT count(*) FROM cases") == 20);
@@ -65,7 +73,9 @@ TEST_CASE("start_frames 0 leaves checkpoints to SQLite's own auto-checkpoint", "
   options.checkpoints.start_frames = 0;
   options.checkpoints.writer_takes_over_frames = 1;
   auto store = OpenStore(path, options);
+  const std::uintmax_t before = MainFileBytes(path);
   SaveBigCases(*store, 20);
+  CHECK(MainFileBytes(path) == before);  // under SQLite's 1,000 frames: nothing copied yet
   const engine::WriteStats stats = store->write_stats();
   CHECK(stats.checkpoints == 0);
   CHECK(stats.inline_checkpoints == 0);
