@@ -88,6 +88,9 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
   counter("gridcare_store_inline_checkpoints_total",
           "WAL checkpoints the writer ran itself because the checkpoint thread fell behind.",
           static_cast<double>(s.inline_checkpoints));
+  counter("gridcare_store_wal_restarts_total",
+          "Times the WAL was copied back whole and started over from its beginning.",
+          static_cast<double>(s.wal_restarts));
   out += "# HELP gridcare_store_batch_size_max Largest group committed so far.\n"
          "# TYPE gridcare_store_batch_size_max gauge\ngridcare_store_batch_size_max " +
          std::to_string(s.max_batch) + "\n";

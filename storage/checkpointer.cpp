@@ -32,8 +32,12 @@ Checkpointer::~Checkpointer() {
   thread_.join();
 }
 
-void Checkpointer::Attach(Db& writer) {
-  if (options_.start_frames > 0) sqlite3_wal_hook(writer.raw(), &Checkpointer::OnCommit, this);
+engine::Status Checkpointer::Attach(Db& writer) {
+  if (options_.start_frames <= 0) return engine::Status::Ok();
+  sqlite3_wal_hook(writer.raw(), &Checkpointer::OnCommit, this);
+  // Applied by SQLite when it starts the log over: a longer file is cut back to this.
+  return writer.Exec("PRAGMA journal_size_limit = " +
+                     std::to_string(options_.wal_size_limit_bytes));
 }
 
 void Checkpointer::Detach(Db& writer) {
@@ -57,13 +61,19 @@ void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
   // A WAL smaller than at the last checkpoint was started over from the beginning (SQLite
   // does that once everything in it was copied back): all of it is waiting.
   const int waiting = wal_frames >= last_size ? wal_frames - copied : wal_frames;
-  if (waiting >= options_.writer_takes_over_frames) {
+  // On the writer, between two of its transactions: copies what the thread has not (the
+  // thread has usually copied nearly all of it). Once everything is copied SQLite starts
+  // the log over at the next commit and cuts the file back to journal_size_limit;
+  // checkpoints running beside a busy writer alone never get there.
+  const bool long_log = wal_frames >= options_.restart_frames;
+  if (waiting >= options_.writer_takes_over_frames || long_log) {
     int log = 0, done = 0;
     if (sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
             SQLITE_OK &&
         log >= 0) {
       Remember(log, done);
       ++inline_checkpoints_;
+      if (long_log && done == log) ++restarts_;
     }
     return;
   }

@@ -25,6 +25,13 @@ struct CheckpointerOptions {
   // If the thread falls this far behind (it failed, or the disk is slow), the writer
   // checkpoints inline as SQLite would have, so the WAL cannot grow without bound.
   int writer_takes_over_frames = 20000;
+  // A WAL this long gets a last checkpoint from the writer itself, between two of its
+  // transactions, so that all of it is copied and SQLite starts the log over. Checkpoints
+  // beside a busy writer alone never get there (there is always a newer commit): the log
+  // grew to 3.5 GB while the SLA benchmark built its store. The file is then reused from
+  // its start and cut back to `wal_size_limit_bytes` when longer.
+  int restart_frames = 16384;
+  std::int64_t wal_size_limit_bytes = std::int64_t{64} << 20;
   int busy_timeout_ms = 5000;
 };
 
@@ -42,11 +49,13 @@ class Checkpointer {
   // WAL's size and the thread is woken when enough of it is waiting. Replaces SQLite's
   // auto-checkpoint on that connection. `writer` must outlive this object's use of it, i.e.
   // call Detach before closing it.
-  void Attach(Db& writer);
+  engine::Status Attach(Db& writer);
   void Detach(Db& writer);
 
   std::uint64_t checkpoints() const { return checkpoints_.load(); }
   std::uint64_t inline_checkpoints() const { return inline_checkpoints_.load(); }
+  // Inline checkpoints that left the long log fully copied, to be started over.
+  std::uint64_t restarts() const { return restarts_.load(); }
 
  private:
   Checkpointer(Db db, CheckpointerOptions options);
@@ -61,6 +70,7 @@ class Checkpointer {
   void Remember(int wal_frames, int copied);
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> inline_checkpoints_{0};
+  std::atomic<std::uint64_t> restarts_{0};
   std::mutex mu_;
   std::condition_variable wake_;
   bool due_ = false;

@@ -199,6 +199,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   CheckpointerOptions checkpoints = options.checkpoints;
   checkpoints.busy_timeout_ms = options.busy_timeout_ms;
   GC_ASSIGN_OR_RETURN(auto checkpointer, Checkpointer::Open(path, checkpoints));
+  // The hook follows the connection handle, which moving `writer` does not change.
+  GC_RETURN_IF_ERROR(checkpointer->Attach(writer));
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(writer),
                                                       std::move(pool), std::move(checkpointer)));
 }
@@ -210,7 +212,6 @@ SqliteStore::SqliteStore(std::string path, Options options, Db writer,
       writer_(std::move(writer)),
       pool_(std::move(pool)),
       checkpointer_(std::move(checkpointer)) {
-  checkpointer_->Attach(writer_);
   WriteQueueOptions queue_options;
   queue_options.max_group = static_cast<std::size_t>(std::max(1, options_.max_group_commands));
   queue_options.access_flush_delay = options_.access_log_flush_delay;
@@ -365,6 +366,7 @@ engine::WriteStats SqliteStore::write_stats() const {
   }
   stats.checkpoints = checkpointer_->checkpoints();
   stats.inline_checkpoints = checkpointer_->inline_checkpoints();
+  stats.wal_restarts = checkpointer_->restarts();
   return stats;
 }
 

@@ -100,7 +100,7 @@ class SqliteStore : public engine::Store {
   Options options_;
   Db writer_;  // after Open, touched by the writer thread only
   std::shared_ptr<ReadPool> pool_;
-  std::unique_ptr<Checkpointer> checkpointer_;  // hooked into writer_ from construction on
+  std::unique_ptr<Checkpointer> checkpointer_;  // hooked into writer_ from Open on
   mutable std::mutex stats_mu_;
   engine::WriteStats stats_;
   std::unique_ptr<WriteQueue> queue_;  // reset first in the destructor: it still uses writer_
