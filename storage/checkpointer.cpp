@@ -61,11 +61,12 @@ void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
   // A WAL smaller than at the last checkpoint was started over from the beginning (SQLite
   // does that once everything in it was copied back): all of it is waiting.
   const int waiting = wal_frames >= last_size ? wal_frames - copied : wal_frames;
-  // On the writer, between two of its transactions: copies what the thread has not (the
-  // thread has usually copied nearly all of it). Once everything is copied SQLite starts
-  // the log over at the next commit and cuts the file back to journal_size_limit;
-  // checkpoints running beside a busy writer alone never get there.
-  const bool long_log = wal_frames >= options_.restart_frames;
+  // On the writer, between two of its transactions, once the thread has copied all but the
+  // last few commits: copies those (and syncs only them — a checkpoint ends with an fsync
+  // of the database file, which right after the thread's copying would wait for all of it).
+  // Then everything is copied, SQLite starts the log over at the next commit and cuts the
+  // file back to journal_size_limit; checkpoints beside a busy writer never get there.
+  const bool long_log = wal_frames >= options_.restart_frames && waiting < options_.start_frames;
   if (waiting >= options_.writer_takes_over_frames || long_log) {
     int log = 0, done = 0;
     if (sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
