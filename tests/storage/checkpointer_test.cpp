@@ -3,26 +3,14 @@
 // Not durability (durability_test.cpp): a commit never waits for a checkpoint.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <filesystem>
-#include <functional>
-#include <thread>
 
 #include "tests/storage/storage_test_util.h"
+#include "tests/support/eventually.h"
 #include "tests/support/temp_dir.h"
 
 namespace gridcare::testing {
 namespace {
-
-// Polls `done` until it holds or ten seconds pass; true if it held.
-bool Eventually(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 // Only a checkpoint writes the database file itself; commits go to the WAL.
 std::uintmax_t MainFileBytes(const std::string& path) { return std::filesystem::file_size(path); }

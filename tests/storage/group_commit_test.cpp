@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/storage/storage_test_util.h"
+#include "tests/support/eventually.h"
 #include "tests/support/temp_dir.h"
 
 namespace gridcare::testing {
@@ -23,16 +24,6 @@ using engine::StoreWriter;
 
 std::int64_t CountRows(const std::string& path, const std::string& table) {
   return RawInt(path, "SELECT count(*) FROM " + table);
-}
-
-// Polls `done` until it holds or ten seconds pass; true if it held.
-bool Eventually(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
 }
 
 // Holds the writer thread inside a callback of its own, so that what is written meanwhile
