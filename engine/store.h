@@ -85,7 +85,7 @@ struct WriteStats {
   double commit_seconds_sum = 0;        // time spent in COMMIT (fsync included)
   std::uint64_t max_batch = 0;          // largest group so far
   std::uint64_t checkpoints = 0;        // log checkpoints run beside the writer
-  std::uint64_t inline_checkpoints = 0; // ... and by the writer itself, having fallen behind
+  std::uint64_t inline_checkpoints = 0; // ... and by the writer (a long log's last; a lag)
   std::uint64_t wal_restarts = 0;       // times the log was copied back whole and restarted
 };
 

@@ -86,7 +86,7 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
           "WAL checkpoints run on the checkpoint thread, off the commit path.",
           static_cast<double>(s.checkpoints));
   counter("gridcare_store_inline_checkpoints_total",
-          "WAL checkpoints the writer ran itself because the checkpoint thread fell behind.",
+          "WAL checkpoints the writer ran itself: a long log's last, or the thread fell behind.",
           static_cast<double>(s.inline_checkpoints));
   counter("gridcare_store_wal_restarts_total",
           "Times the WAL was copied back whole and started over from its beginning.",

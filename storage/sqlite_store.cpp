@@ -188,8 +188,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   GC_RETURN_IF_ERROR(writer.Exec("PRAGMA foreign_keys = ON"));
   GC_RETURN_IF_ERROR(
       writer.Exec("PRAGMA cache_size = -" + std::to_string(std::max(1, options.writer_cache_kib))));
-  GC_RETURN_IF_ERROR(
-      writer.Exec("PRAGMA mmap_size = " + std::to_string(std::max<std::int64_t>(0, options.writer_mmap_bytes))));
+  const std::int64_t mmap_bytes = std::max<std::int64_t>(0, options.writer_mmap_bytes);
+  GC_RETURN_IF_ERROR(writer.Exec("PRAGMA mmap_size = " + std::to_string(mmap_bytes)));
   GC_RETURN_IF_ERROR(Migrate(writer));
   if (options.max_page_count > 0) {
     GC_RETURN_IF_ERROR(

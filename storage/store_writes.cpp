@@ -168,7 +168,8 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
   for (const Pending& p : kPending) {
     const SqlValue now = p.due->has_value() ? SqlValue(engine::ToUnixMillis(**p.due))
                                             : SqlValue(std::monostate{});
-    const SqlValue was = is_new ? SqlValue(std::monostate{}) : stored[static_cast<size_t>(p.column)];
+    const SqlValue was =
+        is_new ? SqlValue(std::monostate{}) : stored[static_cast<size_t>(p.column)];
     if (now == was) continue;
     if (!std::holds_alternative<std::monostate>(was)) {
       GC_ASSIGN_OR_RETURN(Stmt clear,
