@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -359,17 +361,20 @@ void PrintCpu(const PhaseResult& r) {
               r.process_cpu - r.client_cpu);
 }
 
-// Closed loop: every connection sends its next create as soon as the previous one returns.
-PhaseResult CreatePhase(const Options& o, int port, const City& city,
-                        const std::map<std::string, std::string>& tokens,
-                        std::vector<Created>* created, Errors& errors) {
-  const int n = o.connections;
-  std::vector<std::vector<double>> lat(n);
-  std::vector<std::vector<Created>> made(n);
-  std::vector<double> cpu(n);
+// What one client thread does once released: `t` is its index, `http` its warmed
+// keep-alive connection; it appends the latency of each counted request to `latency_ms`.
+using ClientFn = std::function<void(int t, HttpClient& http, std::vector<double>& latency_ms)>;
+
+// Starts `n` client threads, each with a warmed connection, releases them together and waits
+// for all. `begin(now)` runs just before the release (the phase sets its clock from it) and
+// returns the moment the phase counts from. Fills timing, CPU and latencies, not `ok`.
+PhaseResult RunClients(int n, int port,
+                       const std::function<SteadyClock::time_point(SteadyClock::time_point)>& begin,
+                       const ClientFn& client) {
+  std::vector<std::vector<double>> lat(static_cast<size_t>(n));
+  std::vector<double> cpu(static_cast<size_t>(n));
   std::atomic<bool> go{false};
   std::atomic<int> ready{0};
-  SteadyClock::time_point end;
   std::vector<std::thread> threads;
   for (int t = 0; t < n; ++t) {
     threads.emplace_back([&, t] {
@@ -379,38 +384,60 @@ PhaseResult CreatePhase(const Options& o, int port, const City& city,
       ++ready;
       while (!go) std::this_thread::yield();
       const double cpu0 = ThreadCpuSeconds();
-      int grid = t % static_cast<int>(city.grids.size());
-      for (std::int64_t seq = 0; SteadyClock::now() < end; ++seq) {
-        const Grid& g = city.grids[grid];
-        const std::string& auth = tokens.at(City::WorkerName(g));
-        const auto start = SteadyClock::now();
-        engine::CaseId id = 0;
-        const bool binary = seq % 2 == 1;
-        if (PostCase(http, auth, "c-" + std::to_string(t) + "-" + std::to_string(seq), g.id,
-                     binary, errors, &id)) {
-          lat[t].push_back(Seconds(SteadyClock::now() - start) * 1e3);
-          made[t].push_back({id, grid});
-        }
-        grid = (grid + n) % static_cast<int>(city.grids.size());
-      }
-      cpu[t] = ThreadCpuSeconds() - cpu0;
+      client(t, http, lat[static_cast<size_t>(t)]);
+      cpu[static_cast<size_t>(t)] = ThreadCpuSeconds() - cpu0;
     });
   }
   while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   PhaseResult r;
   const double cpu0 = ProcessCpuSeconds();
-  const auto start = SteadyClock::now();
-  end = start + std::chrono::duration_cast<SteadyClock::duration>(
-                    std::chrono::duration<double>(o.create_seconds));
+  const auto start = begin(SteadyClock::now());
   go = true;
   for (auto& t : threads) t.join();
   r.seconds = Seconds(SteadyClock::now() - start);
   r.process_cpu = ProcessCpuSeconds() - cpu0;
   for (int t = 0; t < n; ++t) {
-    r.latency.Merge(lat[t]);
-    created->insert(created->end(), made[t].begin(), made[t].end());
-    r.client_cpu += cpu[t];
+    r.latency.Merge(lat[static_cast<size_t>(t)]);
+    r.client_cpu += cpu[static_cast<size_t>(t)];
   }
+  return r;
+}
+
+SteadyClock::time_point After(SteadyClock::time_point t, double seconds) {
+  return t + std::chrono::duration_cast<SteadyClock::duration>(
+                 std::chrono::duration<double>(seconds));
+}
+
+// Closed loop: every connection sends its next create as soon as the previous one returns.
+PhaseResult CreatePhase(const Options& o, int port, const City& city,
+                        const std::map<std::string, std::string>& tokens,
+                        std::vector<Created>* created, Errors& errors) {
+  const int n = o.connections;
+  std::vector<std::vector<Created>> made(static_cast<size_t>(n));
+  SteadyClock::time_point end;
+  PhaseResult r = RunClients(
+      n, port,
+      [&](SteadyClock::time_point now) {
+        end = After(now, o.create_seconds);
+        return now;
+      },
+      [&](int t, HttpClient& http, std::vector<double>& latency_ms) {
+        int grid = t % static_cast<int>(city.grids.size());
+        for (std::int64_t seq = 0; SteadyClock::now() < end; ++seq) {
+          const Grid& g = city.grids[static_cast<size_t>(grid)];
+          const std::string& auth = tokens.at(City::WorkerName(g));
+          const auto start = SteadyClock::now();
+          engine::CaseId id = 0;
+          const bool binary = seq % 2 == 1;
+          if (PostCase(http, auth, "c-" + std::to_string(t) + "-" + std::to_string(seq), g.id,
+                       binary, errors, &id)) {
+            latency_ms.push_back(Seconds(SteadyClock::now() - start) * 1e3);
+            made[static_cast<size_t>(t)].push_back({id, grid});
+          }
+          grid = (grid + n) % static_cast<int>(city.grids.size());
+        }
+      });
+  for (const auto& m : made) created->insert(created->end(), m.begin(), m.end());
   r.ok = static_cast<std::int64_t>(created->size());
   return r;
 }
@@ -446,69 +473,47 @@ PhaseResult LifecyclePhase(const Options& o, int port, const City& city,
                            const std::map<std::string, std::string>& tokens,
                            const std::vector<Created>& cases, std::int64_t* cases_done,
                            Errors& errors) {
-  const int n = o.connections;
   const std::vector<Action> actions = LifecycleActions();
   std::vector<std::string> action_proto;
   for (const Action& a : actions) action_proto.push_back(a.proto.SerializeAsString());
-  std::vector<std::vector<double>> lat(n);
-  std::vector<double> cpu(n);
   std::atomic<size_t> next{0};
   std::atomic<std::int64_t> done{0};
-  std::atomic<bool> go{false};
-  std::atomic<int> ready{0};
   SteadyClock::time_point stop_starting;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < n; ++t) {
-    threads.emplace_back([&, t] {
-      HttpClient http("127.0.0.1", port);
-      (void)http.Request("GET", "/healthz");
-      ++ready;
-      while (!go) std::this_thread::yield();
-      const double cpu0 = ThreadCpuSeconds();
-      for (size_t i = next++; i < cases.size() && SteadyClock::now() < stop_starting;
-           i = next++) {
-        const Created& c = cases[i];
-        const Grid& g = city.grids[c.grid];
-        const std::string* who[4] = {&tokens.at(city.LeaderName(g.village)),
-                                     &tokens.at(city.StaffName(g.village)),
-                                     &tokens.at(city.StaffName(g.village)),
-                                     &tokens.at(City::WorkerName(g))};
-        const bool binary = i % 2 == 1;
-        bool ok = true;
-        for (size_t a = 0; a < actions.size() && ok; ++a) {
-          std::map<std::string, std::string> headers =
-              binary ? ProtoHeaders() : std::map<std::string, std::string>{};
-          headers["Authorization"] = *who[a];
-          const auto start = SteadyClock::now();
-          const HttpReply r =
-              http.Request("POST", "/v1/cases/" + std::to_string(c.id) + ":" + actions[a].name,
-                           binary ? action_proto[a] : actions[a].json, headers);
-          if (r.status != 200) {
-            errors.Add(actions[a].name, r);
-            ok = false;
-            break;
+  PhaseResult r = RunClients(
+      o.connections, port,
+      [&](SteadyClock::time_point now) {
+        stop_starting = After(now, o.lifecycle_max_seconds);
+        return now;
+      },
+      [&](int, HttpClient& http, std::vector<double>& latency_ms) {
+        for (size_t i = next++; i < cases.size() && SteadyClock::now() < stop_starting;
+             i = next++) {
+          const Created& c = cases[i];
+          const Grid& g = city.grids[static_cast<size_t>(c.grid)];
+          const std::string* who[4] = {&tokens.at(city.LeaderName(g.village)),
+                                       &tokens.at(city.StaffName(g.village)),
+                                       &tokens.at(city.StaffName(g.village)),
+                                       &tokens.at(City::WorkerName(g))};
+          const bool binary = i % 2 == 1;
+          bool ok = true;
+          for (size_t a = 0; a < actions.size() && ok; ++a) {
+            std::map<std::string, std::string> headers =
+                binary ? ProtoHeaders() : std::map<std::string, std::string>{};
+            headers["Authorization"] = *who[a];
+            const auto start = SteadyClock::now();
+            const HttpReply reply =
+                http.Request("POST", "/v1/cases/" + std::to_string(c.id) + ":" + actions[a].name,
+                             binary ? action_proto[a] : actions[a].json, headers);
+            if (reply.status != 200) {
+              errors.Add(actions[a].name, reply);
+              ok = false;
+              break;
+            }
+            latency_ms.push_back(Seconds(SteadyClock::now() - start) * 1e3);
           }
-          lat[t].push_back(Seconds(SteadyClock::now() - start) * 1e3);
+          if (ok) ++done;
         }
-        if (ok) ++done;
-      }
-      cpu[t] = ThreadCpuSeconds() - cpu0;
-    });
-  }
-  while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  PhaseResult r;
-  const double cpu0 = ProcessCpuSeconds();
-  const auto start = SteadyClock::now();
-  stop_starting = start + std::chrono::duration_cast<SteadyClock::duration>(
-                              std::chrono::duration<double>(o.lifecycle_max_seconds));
-  go = true;
-  for (auto& t : threads) t.join();
-  r.seconds = Seconds(SteadyClock::now() - start);
-  r.process_cpu = ProcessCpuSeconds() - cpu0;
-  for (int t = 0; t < n; ++t) {
-    r.latency.Merge(lat[t]);
-    r.client_cpu += cpu[t];
-  }
+      });
   r.ok = static_cast<std::int64_t>(r.latency.ms.size());
   *cases_done = done;
   return r;
@@ -522,49 +527,30 @@ PhaseResult PacedPhase(const Options& o, int port, const City& city,
   const int n = o.connections;
   const std::int64_t total = static_cast<std::int64_t>(o.paced_rate * o.paced_seconds);
   const double interval_s = 1.0 / o.paced_rate;
-  std::vector<std::vector<double>> lat(n);
-  std::vector<double> cpu(n);
-  std::vector<double> late(n);
+  std::vector<double> late(static_cast<size_t>(n));
   std::atomic<std::int64_t> ok{0};
-  std::atomic<bool> go{false};
-  std::atomic<int> ready{0};
   SteadyClock::time_point start;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < n; ++t) {
-    threads.emplace_back([&, t] {
-      HttpClient http("127.0.0.1", port);
-      (void)http.Request("GET", "/healthz");
-      ++ready;
-      while (!go) std::this_thread::yield();
-      const double cpu0 = ThreadCpuSeconds();
-      for (std::int64_t k = t; k < total; k += n) {
-        const auto due = start + std::chrono::duration_cast<SteadyClock::duration>(
-                                     std::chrono::duration<double>(interval_s * k));
-        std::this_thread::sleep_until(due);
-        late[t] = std::max(late[t], Seconds(SteadyClock::now() - due) * 1e3);
-        const Grid& g = city.grids[k % city.grids.size()];
-        engine::CaseId id = 0;
-        if (PostCase(http, tokens.at(City::WorkerName(g)), "p-" + std::to_string(k), g.id,
-                     k % 2 == 1, errors, &id)) {
-          lat[t].push_back(Seconds(SteadyClock::now() - due) * 1e3);
-          ++ok;
+  PhaseResult r = RunClients(
+      n, port,
+      [&](SteadyClock::time_point now) {
+        start = now + std::chrono::milliseconds(20);
+        return start;
+      },
+      [&](int t, HttpClient& http, std::vector<double>& latency_ms) {
+        for (std::int64_t k = t; k < total; k += n) {
+          const auto due = After(start, interval_s * static_cast<double>(k));
+          std::this_thread::sleep_until(due);
+          double& worst = late[static_cast<size_t>(t)];
+          worst = std::max(worst, Seconds(SteadyClock::now() - due) * 1e3);
+          const Grid& g = city.grids[static_cast<size_t>(k) % city.grids.size()];
+          engine::CaseId id = 0;
+          if (PostCase(http, tokens.at(City::WorkerName(g)), "p-" + std::to_string(k), g.id,
+                       k % 2 == 1, errors, &id)) {
+            latency_ms.push_back(Seconds(SteadyClock::now() - due) * 1e3);
+            ++ok;
+          }
         }
-      }
-      cpu[t] = ThreadCpuSeconds() - cpu0;
-    });
-  }
-  while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  PhaseResult r;
-  const double cpu0 = ProcessCpuSeconds();
-  start = SteadyClock::now() + std::chrono::milliseconds(20);
-  go = true;
-  for (auto& t : threads) t.join();
-  r.seconds = Seconds(SteadyClock::now() - start);
-  r.process_cpu = ProcessCpuSeconds() - cpu0;
-  for (int t = 0; t < n; ++t) {
-    r.latency.Merge(lat[t]);
-    r.client_cpu += cpu[t];
-  }
+      });
   r.ok = ok;
   *lateness_max_ms = *std::max_element(late.begin(), late.end());
   return r;
