@@ -294,6 +294,28 @@ Status ReadServer(const Reader& r, const toml::node& node, ServerConfig& server)
   return Status::Ok();
 }
 
+Status ReadStore(const Reader& r, const toml::node& node, StoreConfig& store) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, "store");
+  constexpr std::string_view kKeys = "cache_mib, mmap_mib, checkpoint_frames";
+  for (const auto& [key, child] : *table) {
+    const std::string_view k = key.str();
+    const std::string full = "store." + std::string(k);
+    if (k == "cache_mib") {
+      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 65536));
+      store.cache_mib = static_cast<int>(v);
+    } else if (k == "mmap_mib") {
+      GC_ASSIGN_OR_RETURN(store.mmap_mib, r.Integer(child, full, 0, std::int64_t{1} << 24));
+    } else if (k == "checkpoint_frames") {
+      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 0, 1000000));
+      store.checkpoint_frames = static_cast<int>(v);
+    } else {
+      return r.UnknownKey(key, "store", kKeys);
+    }
+  }
+  return Status::Ok();
+}
+
 Status ReadWebhook(const Reader& r, const toml::node& node, WebhookConfig& hook) {
   const toml::table* table = node.as_table();
   if (table == nullptr) return r.NotATable(node, "notify.webhook");
@@ -396,8 +418,10 @@ Result<Config> LoadConfig(const std::string& path) {
       GC_RETURN_IF_ERROR(ReadServer(r, node, config.server));
     } else if (k == "notify") {
       GC_RETURN_IF_ERROR(ReadNotify(r, node, config.notify));
+    } else if (k == "store") {
+      GC_RETURN_IF_ERROR(ReadStore(r, node, config.store));
     } else {
-      return r.UnknownKey(key, "", "tables sla, calendar, cases, server, notify");
+      return r.UnknownKey(key, "", "tables sla, calendar, cases, server, notify, store");
     }
   }
   return config;

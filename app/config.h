@@ -26,6 +26,13 @@ struct ServerConfig {
   engine::Millis session_ttl = std::chrono::hours(12);
 };
 
+// [store]: the SQLite write connection (storage::SqliteStoreOptions).
+struct StoreConfig {
+  int cache_mib = 64;             // its page cache
+  std::int64_t mmap_mib = 16384;  // reads through a memory map this large; 0 = off
+  int checkpoint_frames = 1000;   // WAL pages that wake the checkpoint thread; 0 = SQLite's own
+};
+
 struct WebhookConfig {
   std::string name;  // sink name; deliveries are tracked per name
   std::string url;   // http://host:port/path
@@ -51,6 +58,7 @@ struct Config {
   std::string case_number_prefix = "NA";  // [cases] number_prefix, 1–8 letters A–Z
   ServerConfig server;                    // [server]
   NotifyConfig notify;                    // [notify]
+  StoreConfig store;                      // [store]
 
   engine::SlaPolicy MakeSlaPolicy() const {
     return engine::SlaPolicy(sla, sla_by_priority, sla_by_category);

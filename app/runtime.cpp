@@ -20,7 +20,11 @@ engine::Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& db_path,
   GC_ASSIGN_OR_RETURN(engine::WorkCalendar calendar, LoadWorkCalendar(rt->config.calendar_file));
   spdlog::info("working-day calendar {} covers {}-{}", rt->config.calendar_file,
                calendar.first_year(), calendar.last_year());
-  GC_ASSIGN_OR_RETURN(rt->store, storage::SqliteStore::Open(db_path));
+  storage::SqliteStoreOptions store;
+  store.writer_cache_kib = rt->config.store.cache_mib * 1024;
+  store.writer_mmap_bytes = rt->config.store.mmap_mib << 20;
+  store.checkpoints.start_frames = rt->config.store.checkpoint_frames;
+  GC_ASSIGN_OR_RETURN(rt->store, storage::SqliteStore::Open(db_path, store));
   rt->clock = clock ? std::move(clock) : std::make_unique<SystemClock>();
   engine::CaseService::Options options;
   options.number_prefix = rt->config.case_number_prefix;

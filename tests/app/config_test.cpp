@@ -200,6 +200,18 @@ session_ttl = "1d"
   }
 }
 
+TEST_CASE("store settings parse and bad ones name key and value", "[app]") {
+  const Config c = LoadOk("[store]\ncache_mib = 8\nmmap_mib = 0\ncheckpoint_frames = 0\n");
+  CHECK(c.store.cache_mib == 8);
+  CHECK(c.store.mmap_mib == 0);
+  CHECK(c.store.checkpoint_frames == 0);
+  CHECK_THAT(ErrorOf("[store]\ncache_mib = 0\n"), Catch::Contains("store.cache_mib"));
+  CHECK_THAT(ErrorOf("[store]\nmmap_mib = -1\n"), Catch::Contains("store.mmap_mib"));
+  CHECK_THAT(ErrorOf("[store]\ncheckpoint_frames = \"1k\"\n"),
+             Catch::Contains("store.checkpoint_frames"));
+  CHECK_THAT(ErrorOf("[store]\nwal = 1\n"), Catch::Contains("store.wal"));
+}
+
 TEST_CASE("the case number prefix is 1 to 8 capital letters", "[app]") {
   CHECK(LoadOk("[cases]\nnumber_prefix = \"GC\"\n").case_number_prefix == "GC");
   CHECK(LoadOk("[cases]\nnumber_prefix = \"ABCDEFGH\"\n").case_number_prefix == "ABCDEFGH");

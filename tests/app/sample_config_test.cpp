@@ -105,6 +105,9 @@ TEST_CASE("the sample config in deploy/ loads and matches the defaults it docume
   CHECK(c.server.idle_timeout == d.server.idle_timeout);
   CHECK(c.server.max_connections == d.server.max_connections);
   CHECK(c.server.session_ttl == d.server.session_ttl);
+  CHECK(c.store.cache_mib == d.store.cache_mib);
+  CHECK(c.store.mmap_mib == d.store.mmap_mib);
+  CHECK(c.store.checkpoint_frames == d.store.checkpoint_frames);
 
   // The loader only stores the path (the calendar is opened by the runtime), so the installed
   // path loads here even where nothing is installed.

@@ -1,0 +1,46 @@
+// OpenRuntime: what the config file says about the store reaches the store.
+// Not the config parser (config_test.cpp) nor the store itself (tests/storage).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "app/runtime.h"
+#include "tests/storage/storage_test_util.h"
+#include "tests/support/eventually.h"
+#include "tests/support/temp_dir.h"
+
+namespace gridcare::testing {
+namespace {
+
+std::unique_ptr<app::Runtime> OpenWithStoreConfig(const TempDir& dir, const std::string& store) {
+  const std::string config = dir.File("gridcare.toml");
+  std::ofstream(config) << "[store]\n" << store;
+  auto rt = app::OpenRuntime(dir.File("g.db"), config);
+  INFO(rt.status().ToString());
+  REQUIRE(rt.ok());
+  return std::move(rt).value();
+}
+
+void SaveCases(engine::Store& store, int count) {
+  for (int id = 1; id <= count; ++id) {
+    CaseStory story = CaseStory::Reported(id);
+    REQUIRE(Save(store, story.now, story.last_events).ok());
+  }
+}
+
+TEST_CASE("the config file's store.checkpoint_frames reaches the checkpoint thread", "[app]") {
+  TempDir dir;
+  auto rt = OpenWithStoreConfig(dir, "checkpoint_frames = 1\ncache_mib = 8\nmmap_mib = 0\n");
+  SaveCases(*rt->store, 3);
+  CHECK(Eventually([&] { return rt->store->write_stats().checkpoints >= 1; }));
+}
+
+TEST_CASE("store.checkpoint_frames = 0 in the config leaves checkpoints to SQLite", "[app]") {
+  TempDir dir;
+  auto rt = OpenWithStoreConfig(dir, "checkpoint_frames = 0\n");
+  SaveCases(*rt->store, 3);
+  CHECK(rt->store->write_stats().checkpoints == 0);
+}
+
+}  // namespace
+}  // namespace gridcare::testing
