@@ -136,8 +136,8 @@ const std::vector<std::string>& CaseColumnNames() {
 
 std::vector<SqlValue> CaseRowValues(const Case& c, const std::string& last_hash) {
   auto opt = [](const std::optional<engine::TimePoint>& t) -> SqlValue {
-    if (!t) return std::monostate{};
-    return engine::ToUnixMillis(*t);
+    const auto ms = OptMillis(t);
+    return ms ? SqlValue(*ms) : SqlValue(std::monostate{});
   };
   auto flag = [](bool b) -> SqlValue { return std::int64_t{b ? 1 : 0}; };
   std::vector<SqlValue> row;

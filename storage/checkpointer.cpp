@@ -6,9 +6,10 @@
 namespace gridcare::storage {
 
 engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::string& path,
-                                                               CheckpointerOptions options) {
+                                                               CheckpointerOptions options,
+                                                               int busy_timeout_ms) {
   GC_ASSIGN_OR_RETURN(Db db, Db::Open(path, SQLITE_OPEN_READWRITE));
-  GC_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
+  GC_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms)));
   // A connection reads the file (and finds the WAL) only when it first runs a statement;
   // until then a checkpoint on it does nothing and reports -1 frames.
   GC_ASSIGN_OR_RETURN(Stmt mode, db.Prepare("PRAGMA journal_mode"));
@@ -21,7 +22,9 @@ engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::stri
 }
 
 Checkpointer::Checkpointer(Db db, CheckpointerOptions options)
-    : options_(options), db_(std::move(db)), thread_([this] { Loop(); }) {}
+    : options_(options), db_(std::move(db)) {
+  if (options_.start_frames > 0) thread_ = std::thread([this] { Loop(); });
+}
 
 Checkpointer::~Checkpointer() {
   {
@@ -29,7 +32,7 @@ Checkpointer::~Checkpointer() {
     stop_ = true;
   }
   wake_.notify_one();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 engine::Status Checkpointer::Attach(Db& writer) {
@@ -49,9 +52,17 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char*, int wal_frames)
   return SQLITE_OK;  // the commit itself succeeded whatever happens here
 }
 
-void Checkpointer::Remember(int wal_frames, int copied) {
-  last_.store((static_cast<std::uint64_t>(static_cast<std::uint32_t>(wal_frames)) << 32) |
+std::optional<std::pair<int, int>> Checkpointer::Checkpoint(sqlite3* db) {
+  // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+  int log = 0, copied = 0;
+  if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) !=
+          SQLITE_OK ||
+      log < 0) {
+    return std::nullopt;  // busy (another checkpoint is running), or no WAL
+  }
+  last_.store((static_cast<std::uint64_t>(static_cast<std::uint32_t>(log)) << 32) |
               static_cast<std::uint32_t>(copied));
+  return std::pair{log, copied};
 }
 
 void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
@@ -68,13 +79,9 @@ void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
   // file back to journal_size_limit; checkpoints beside a busy writer never get there.
   const bool long_log = wal_frames >= options_.restart_frames && waiting < options_.start_frames;
   if (waiting >= options_.writer_takes_over_frames || long_log) {
-    int log = 0, done = 0;
-    if (sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
-            SQLITE_OK &&
-        log >= 0) {
-      Remember(log, done);
+    if (const auto done = Checkpoint(writer)) {
       ++inline_checkpoints_;
-      if (long_log && done == log) ++restarts_;
+      if (long_log && done->second == done->first) ++restarts_;
     }
     return;
   }
@@ -93,15 +100,8 @@ void Checkpointer::Loop() {
     if (stop_) return;
     due_ = false;
     lock.unlock();
-    // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
-    int log = 0, copied = 0;
-    if (sqlite3_wal_checkpoint_v2(db_.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) ==
-            SQLITE_OK &&
-        log >= 0) {
-      Remember(log, copied);
-      ++checkpoints_;
-    }
     // A failure (busy: the writer took over) is retried at the next commit that wakes us.
+    if (Checkpoint(db_.raw())) ++checkpoints_;
     lock.lock();
   }
 }

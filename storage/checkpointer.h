@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "engine/status.h"
 #include "storage/sqlite.h"
@@ -20,7 +22,7 @@ namespace gridcare::storage {
 
 struct CheckpointerOptions {
   // Frames (pages) not yet copied back that wake the thread; SQLite's own default threshold.
-  // 0: no thread; SQLite checkpoints inside the COMMIT that crosses 1,000 frames.
+  // 0: no hook and no thread; SQLite checkpoints inside the COMMIT that crosses 1,000 frames.
   int start_frames = 1000;
   // If the thread falls this far behind (it failed, or the disk is slow), the writer
   // checkpoints inline as SQLite would have, so the WAL cannot grow without bound.
@@ -32,14 +34,15 @@ struct CheckpointerOptions {
   // its start and cut back to `wal_size_limit_bytes` when longer.
   int restart_frames = 16384;
   std::int64_t wal_size_limit_bytes = std::int64_t{64} << 20;
-  int busy_timeout_ms = 5000;
 };
 
 class Checkpointer {
  public:
-  // Opens a connection of its own to `path` and starts the thread.
+  // Opens a connection of its own to `path` (waiting up to `busy_timeout_ms` for locks) and
+  // starts the thread, unless options.start_frames is 0.
   static engine::Result<std::unique_ptr<Checkpointer>> Open(const std::string& path,
-                                                          CheckpointerOptions options);
+                                                          CheckpointerOptions options,
+                                                          int busy_timeout_ms);
   // Stops the thread; a checkpoint under way finishes first.
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
@@ -61,13 +64,15 @@ class Checkpointer {
   Checkpointer(Db db, CheckpointerOptions options);
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_frames);
   void Committed(sqlite3* writer, int wal_frames);
+  // One PASSIVE checkpoint on `db`; remembers how much of the log it found and copied.
+  // Returns that (log frames, copied frames) when it ran.
+  std::optional<std::pair<int, int>> Checkpoint(sqlite3* db);
   void Loop();
 
   const CheckpointerOptions options_;
   Db db_;  // used by the thread only
   // The last checkpoint: WAL size (high 32 bits) and frames of it copied back (low 32).
   std::atomic<std::uint64_t> last_{0};
-  void Remember(int wal_frames, int copied);
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> inline_checkpoints_{0};
   std::atomic<std::uint64_t> restarts_{0};

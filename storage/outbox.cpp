@@ -80,23 +80,6 @@ Status Record(Db& db, const engine::DeliveryRecord& r) {
   return stmt.Run();
 }
 
-Result<std::vector<std::pair<std::string, std::int64_t>>> CountByState(Db& db,
-                                                                       const std::string& sink) {
-  GC_ASSIGN_OR_RETURN(
-      Stmt stmt,
-      db.Prepare("SELECT COALESCE(d.state, 'PENDING'), COUNT(*) FROM notifications n"
-                 " LEFT JOIN deliveries d ON d.notification_id = n.id AND d.sink = ?1"
-                 " GROUP BY 1 ORDER BY 1"));
-  stmt.BindText(1, sink);
-  std::vector<std::pair<std::string, std::int64_t>> out;
-  while (true) {
-    GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.emplace_back(stmt.Text(0), stmt.Int(1));
-  }
-  return out;
-}
-
 Result<std::optional<engine::TimePoint>> NextRetryTime(Db& db) {
   GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT MIN(next_attempt_ms) FROM deliveries"
                                             " WHERE state = 'RETRYING'"));

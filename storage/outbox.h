@@ -18,9 +18,6 @@ engine::Status Enqueue(Db& db, const std::vector<engine::Notification>& notifica
 engine::Result<std::vector<engine::OutboxEntry>> Pending(Db& db, const std::string& sink,
                                                          engine::TimePoint now, int limit);
 engine::Status Record(Db& db, const engine::DeliveryRecord& record);
-// Counts per state for `sink`, plus notifications it has not tried yet (as "PENDING").
-engine::Result<std::vector<std::pair<std::string, std::int64_t>>> CountByState(
-    Db& db, const std::string& sink);
 
 engine::Result<std::optional<engine::TimePoint>> NextRetryTime(Db& db);
 

@@ -196,9 +196,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
         writer.Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count)));
   }
   auto pool = std::make_shared<ReadPool>(path, options);
-  CheckpointerOptions checkpoints = options.checkpoints;
-  checkpoints.busy_timeout_ms = options.busy_timeout_ms;
-  GC_ASSIGN_OR_RETURN(auto checkpointer, Checkpointer::Open(path, checkpoints));
+  GC_ASSIGN_OR_RETURN(auto checkpointer,
+                      Checkpointer::Open(path, options.checkpoints, options.busy_timeout_ms));
   // The hook follows the connection handle, which moving `writer` does not change.
   GC_RETURN_IF_ERROR(checkpointer->Attach(writer));
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(writer),
