@@ -59,6 +59,11 @@ class Reader {
     return Error(node, key, "must be a string");
   }
 
+  Result<bool> Boolean(const toml::node& node, std::string_view key) const {
+    if (const auto* b = node.as_boolean()) return b->get();
+    return Error(node, key, "must be true or false");
+  }
+
   Result<std::int64_t> Integer(const toml::node& node, std::string_view key, std::int64_t min,
                                std::int64_t max) const {
     const auto* i = node.as_integer();
@@ -132,9 +137,7 @@ Status ReadSlaKeys(
     } else if (k == "warn_at") {
       GC_ASSIGN_OR_RETURN(out.warn_at, r.Fraction(node, full));
     } else if (k == "escalate_resolve_breach") {
-      const auto* b = node.as_boolean();
-      if (b == nullptr) return r.Error(node, full, "must be true or false");
-      out.escalate_resolve_breach = b->get();
+      GC_ASSIGN_OR_RETURN(out.escalate_resolve_breach, r.Boolean(node, full));
     } else {
       bool handled = false;
       if (subtables) {
@@ -354,9 +357,7 @@ Status ReadNotify(const Reader& r, const toml::node& node, NotifyConfig& notify)
     const std::string_view k = key.str();
     const std::string full = "notify." + std::string(k);
     if (k == "log") {
-      const auto* b = child.as_boolean();
-      if (b == nullptr) return r.Error(child, full, "must be true or false");
-      notify.log = b->get();
+      GC_ASSIGN_OR_RETURN(notify.log, r.Boolean(child, full));
     } else if (k == "max_attempts") {
       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 100));
       notify.max_attempts = static_cast<int>(v);

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "handlers/metrics.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -138,15 +140,14 @@ void NotificationDispatcher::Loop() {
 
 std::string NotificationDispatcher::MetricsText() const {
   std::lock_guard lock(mu_);
-  auto counter = [](const char* name, const char* help, std::uint64_t v) {
-    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
-           " " + std::to_string(v) + "\n";
-  };
-  return counter("gridcare_notifications_delivered_total", "Notification deliveries that succeeded.",
-                 delivered_) +
-         counter("gridcare_notifications_failed_total", "Delivery attempts that will be retried.",
-                 failed_) +
-         counter("gridcare_notifications_dead_total", "Deliveries given up (dead letter).", dead_);
+  std::string out;
+  handlers::AppendCounter(&out, "gridcare_notifications_delivered_total",
+                          "Notification deliveries that succeeded.", delivered_);
+  handlers::AppendCounter(&out, "gridcare_notifications_failed_total",
+                          "Delivery attempts that will be retried.", failed_);
+  handlers::AppendCounter(&out, "gridcare_notifications_dead_total",
+                          "Deliveries given up (dead letter).", dead_);
+  return out;
 }
 
 }  // namespace gridcare::app

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "handlers/metrics.h"
+
 namespace gridcare::app {
 
 SlaScheduler::SlaScheduler(engine::CaseService& cases, engine::Store& store,
@@ -116,15 +118,14 @@ SlaSchedulerStats SlaScheduler::stats() const {
 
 std::string SlaScheduler::MetricsText() const {
   const SlaSchedulerStats s = stats();
-  return "# HELP gridcare_sla_deadlines_fired_total SLA deadlines that changed a case.\n"
-         "# TYPE gridcare_sla_deadlines_fired_total counter\n"
-         "gridcare_sla_deadlines_fired_total " + std::to_string(s.fired) + "\n"
-         "# HELP gridcare_sla_scheduler_wakeups_total Times the SLA scheduler woke up.\n"
-         "# TYPE gridcare_sla_scheduler_wakeups_total counter\n"
-         "gridcare_sla_scheduler_wakeups_total " + std::to_string(s.wakeups) + "\n"
-         "# HELP gridcare_sla_scheduler_errors_total Scheduler passes that failed.\n"
-         "# TYPE gridcare_sla_scheduler_errors_total counter\n"
-         "gridcare_sla_scheduler_errors_total " + std::to_string(s.errors) + "\n";
+  std::string out;
+  handlers::AppendCounter(&out, "gridcare_sla_deadlines_fired_total",
+                          "SLA deadlines that changed a case.", s.fired);
+  handlers::AppendCounter(&out, "gridcare_sla_scheduler_wakeups_total",
+                          "Times the SLA scheduler woke up.", s.wakeups);
+  handlers::AppendCounter(&out, "gridcare_sla_scheduler_errors_total",
+                          "Scheduler passes that failed.", s.errors);
+  return out;
 }
 
 }  // namespace gridcare::app

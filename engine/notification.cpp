@@ -28,8 +28,7 @@ std::vector<Notification> NotificationsFor(const Case& after, const std::vector<
       case EventAction::kReported:
         // Urgent and domestic-violence reports reach the township and the city at once.
         if (after.priority == Priority::kUrgent || after.category == Category::kDomesticViolence) {
-          for (const OrgUnit* u = tree.Parent(e.assigned_unit_id); u != nullptr;
-               u = tree.Parent(u->id)) {
+          for (const OrgUnit* u = parent; u != nullptr; u = tree.Parent(u->id)) {
             tell(e, u->id, "紧急：" + subject + "已上报，请关注处置进度");
           }
         }

@@ -12,7 +12,27 @@ std::string Number(double v) {
   return buf;
 }
 
+void AppendSample(std::string* out, std::string_view name, std::string_view help,
+                  std::string_view type, const std::string& value) {
+  const std::string n(name);
+  *out += "# HELP " + n + " " + std::string(help) + "\n# TYPE " + n + " " + std::string(type) +
+          "\n" + n + " " + value + "\n";
+}
+
 }  // namespace
+
+void AppendCounter(std::string* out, std::string_view name, std::string_view help,
+                   std::uint64_t value) {
+  AppendSample(out, name, help, "counter", std::to_string(value));
+}
+
+void AppendCounter(std::string* out, std::string_view name, std::string_view help, double value) {
+  AppendSample(out, name, help, "counter", Number(value));
+}
+
+void AppendGauge(std::string* out, std::string_view name, std::string_view help, double value) {
+  AppendSample(out, name, help, "gauge", Number(value));
+}
 
 void Histogram::Observe(double value) {
   size_t i = 0;
@@ -60,40 +80,33 @@ std::string Metrics::Render(const std::vector<Gauge>& gauges, const std::string&
       h.Render("gridcare_http_request_seconds", "route=\"" + route + "\"", &out);
     }
   }
-  for (const Gauge& g : gauges) {
-    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n";
-    out += g.name + " " + Number(g.value) + "\n";
-  }
+  for (const Gauge& g : gauges) AppendGauge(&out, g.name, g.help, g.value);
   out += extra;
   return out;
 }
 
 std::string FormatWriteStats(const engine::WriteStats& s) {
   std::string out;
-  auto counter = [&](const char* name, const char* help, double v) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" +
-           name + " " + Number(v) + "\n";
-  };
-  counter("gridcare_store_commits_total", "Write transactions committed (one per group).",
-          static_cast<double>(s.batches));
-  counter("gridcare_store_commands_total", "Write commands committed inside those groups.",
-          static_cast<double>(s.commands));
-  counter("gridcare_store_commit_failures_total", "Groups that could not commit.",
-          static_cast<double>(s.failed_commits));
-  counter("gridcare_store_commit_seconds_total", "Time spent committing (fsync included).",
-          s.commit_seconds_sum);
-  counter("gridcare_store_checkpoints_total",
-          "WAL checkpoints run on the checkpoint thread, off the commit path.",
-          static_cast<double>(s.checkpoints));
-  counter("gridcare_store_inline_checkpoints_total",
-          "WAL checkpoints the writer ran itself: a long log's last, or the thread fell behind.",
-          static_cast<double>(s.inline_checkpoints));
-  counter("gridcare_store_wal_restarts_total",
-          "Times the WAL was copied back whole and started over from its beginning.",
-          static_cast<double>(s.wal_restarts));
-  out += "# HELP gridcare_store_batch_size_max Largest group committed so far.\n"
-         "# TYPE gridcare_store_batch_size_max gauge\ngridcare_store_batch_size_max " +
-         std::to_string(s.max_batch) + "\n";
+  AppendCounter(&out, "gridcare_store_commits_total",
+                "Write transactions committed (one per group).", s.batches);
+  AppendCounter(&out, "gridcare_store_commands_total",
+                "Write commands committed inside those groups.", s.commands);
+  AppendCounter(&out, "gridcare_store_commit_failures_total", "Groups that could not commit.",
+                s.failed_commits);
+  AppendCounter(&out, "gridcare_store_commit_seconds_total",
+                "Time spent committing (fsync included).", s.commit_seconds_sum);
+  AppendCounter(&out, "gridcare_store_checkpoints_total",
+                "WAL checkpoints run on the checkpoint thread, off the commit path.",
+                s.checkpoints);
+  AppendCounter(&out, "gridcare_store_inline_checkpoints_total",
+                "WAL checkpoints the writer ran itself: a long log's last, or the thread fell "
+                "behind.",
+                s.inline_checkpoints);
+  AppendCounter(&out, "gridcare_store_wal_restarts_total",
+                "Times the WAL was copied back whole and started over from its beginning.",
+                s.wal_restarts);
+  AppendGauge(&out, "gridcare_store_batch_size_max", "Largest group committed so far.",
+              static_cast<double>(s.max_batch));
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/store.h"
@@ -46,6 +47,13 @@ class Metrics {
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
 };
+
+// One sample with its HELP and TYPE lines, appended to `out`. Counts are printed exactly;
+// seconds and other measures with nine significant digits.
+void AppendCounter(std::string* out, std::string_view name, std::string_view help,
+                   std::uint64_t value);
+void AppendCounter(std::string* out, std::string_view name, std::string_view help, double value);
+void AppendGauge(std::string* out, std::string_view name, std::string_view help, double value);
 
 // The store's group-commit figures as exposition lines.
 std::string FormatWriteStats(const engine::WriteStats& stats);
