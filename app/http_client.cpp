@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 
@@ -138,7 +139,16 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
   }
   const auto cl = reply.headers.find("content-length");
   if (cl != reply.headers.end()) {
-    const size_t len = std::stoul(cl->second);
+    // Not std::stoul: a receiver's bad header must be an error here, not an exception in
+    // the notification dispatcher's thread.
+    size_t len = 0;
+    const char* end = cl->second.data() + cl->second.size();
+    if (const auto [p, ec] = std::from_chars(cl->second.data(), end, len);
+        ec != std::errc() || p != end) {
+      reply.error = "bad Content-Length: " + cl->second;
+      Close();
+      return reply;
+    }
     while (buf.size() < len) {
       if (!ReadMore(fd_, buf, timeout_ms_)) {
         reply.error = "connection closed mid-body";
