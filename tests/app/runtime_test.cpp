@@ -35,12 +35,5 @@ TEST_CASE("the config file's store.checkpoint_frames reaches the checkpoint thre
   CHECK(Eventually([&] { return rt->store->write_stats().checkpoints >= 1; }));
 }
 
-TEST_CASE("store.checkpoint_frames = 0 in the config leaves checkpoints to SQLite", "[app]") {
-  TempDir dir;
-  auto rt = OpenWithStoreConfig(dir, "checkpoint_frames = 0\n");
-  SaveCases(*rt->store, 3);
-  CHECK(rt->store->write_stats().checkpoints == 0);
-}
-
 }  // namespace
 }  // namespace gridcare::testing

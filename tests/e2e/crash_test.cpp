@@ -15,42 +15,12 @@
 
 #include "gridcare/v1/case.pb.h"
 #include "storage/audit_verifier.h"
-#include "tests/e2e/server_fixture.h"
-#include "tests/support/subprocess.h"
+#include "tests/e2e/serve_process.h"
 
 namespace gridcare::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// `gridcare serve --db DB --listen 127.0.0.1:0`, with the port read from its banner.
-struct ServeProcess {
-  explicit ServeProcess(const std::string& db)
-      : process({GRIDCARE_BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0"}) {
-    INFO(process.error());
-    REQUIRE(process.started());
-    const std::string banner = "GridCare is serving on http://127.0.0.1:";
-    const std::string line = process.WaitForLine(banner, 30s);
-    INFO("server output:\n" << process.output());
-    REQUIRE_FALSE(line.empty());
-    port = std::atoi(line.c_str() + line.find(banner) + banner.size());
-    REQUIRE(port > 0);
-  }
-
-  std::string Token(const std::string& username) {
-    HttpClient c("127.0.0.1", port);
-    auto r = c.Request("POST", "/v1/sessions",
-                       R"({"username":")" + username + R"(","password":")" + kPassword + R"("})");
-    INFO(r.status << " " << r.error << " " << r.body);
-    REQUIRE(r.status == 200);
-    v1::Session s;
-    REQUIRE(google::protobuf::util::JsonStringToMessage(r.body, &s).ok());
-    return "Bearer " + s.token();
-  }
-
-  Subprocess process;
-  int port = 0;
-};
 
 v1::Case ParseCase(const HttpReply& r) {
   v1::Case c;

@@ -21,7 +21,7 @@
 #include "handlers/http_server.h"
 #include "gridcare/v1/error.pb.h"
 #include "tests/e2e/server_fixture.h"
-#include "tests/support/subprocess.h"
+#include "tests/e2e/serve_process.h"
 
 namespace gridcare::testing {
 namespace {
@@ -156,6 +156,45 @@ class SlowGate {
   bool open_ = false;
 };
 
+// The HTTP server itself (ServerApp::Shutdown delegates the draining to it) on an ephemeral
+// port with a SlowGate handler, running on its own thread: the ServerApp's handlers give no
+// deterministic way to hold a request mid-flight, as its background threads read the clock.
+struct GatedServer {
+  GatedServer()
+      : server(Options(), [this](const handlers::HttpRequest& r) { return gate.Handle(r); }) {
+    REQUIRE(server.Start().ok());
+    port = server.port();
+    running = std::async(std::launch::async, [this] { server.Run(); });
+  }
+  // A failing REQUIRE must not leave the handler, and so Run(), blocked for ever.
+  ~GatedServer() {
+    gate.Open();
+    server.Shutdown();  // idempotent
+  }
+
+  static handlers::HttpServerOptions Options() {
+    handlers::HttpServerOptions options;
+    options.port = 0;
+    return options;
+  }
+
+  // Shutdown has begun once the listener is closed: true when a new connection is refused
+  // within ten seconds.
+  bool RefusesNewConnections() const {
+    const auto deadline = Clock::now() + 10s;
+    while (Clock::now() < deadline) {
+      if (!RawConn(port).connected()) return true;
+      std::this_thread::sleep_for(5ms);
+    }
+    return false;
+  }
+
+  SlowGate gate;
+  handlers::HttpServer server;
+  int port = 0;
+  std::future<void> running;
+};
+
 }  // namespace
 
 TEST_CASE("a client that sends half a request and then nothing is cut off at the read timeout",
@@ -284,22 +323,9 @@ TEST_CASE("headers larger than the limit get an error status and the connection 
 }
 
 TEST_CASE("a request in flight when shutdown starts still gets its answer", "[e2e]") {
-  // The HTTP server itself (ServerApp::Shutdown delegates the draining to it), with a
-  // handler the test controls: the ServerApp's handlers give no deterministic way to hold
-  // a request mid-flight, as its background threads read the clock too.
-  SlowGate gate;
-  handlers::HttpServerOptions options;
-  options.port = 0;
-  handlers::HttpServer server(options, [&gate](const handlers::HttpRequest& r) {
-    return gate.Handle(r);
-  });
-  REQUIRE(server.Start().ok());
-  const int port = server.port();
-  auto running = std::async(std::launch::async, [&server] { server.Run(); });
-  struct OpenOnExit {  // a failing REQUIRE must not leave the handler (and Run) blocked
-    SlowGate& gate;
-    ~OpenOnExit() { gate.Open(); }
-  } open_on_exit{gate};
+  GatedServer gated;
+  const int port = gated.port;
+  std::future<void>& running = gated.running;
 
   RawConn idle(port);  // kept alive, between requests
   REQUIRE(idle.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
@@ -308,24 +334,17 @@ TEST_CASE("a request in flight when shutdown starts still gets its answer", "[e2
   RawConn conn(port);
   REQUIRE(conn.connected());
   REQUIRE(conn.Send("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
-  REQUIRE(gate.WaitEntered(10s));
+  REQUIRE(gated.gate.WaitEntered(10s));
 
-  server.Shutdown();
-  // Shutdown has begun once the listener is closed: new connections are refused.
-  const auto deadline = Clock::now() + 10s;
-  bool refused = false;
-  while (!refused && Clock::now() < deadline) {
-    refused = !RawConn(port).connected();
-    if (!refused) std::this_thread::sleep_for(5ms);
-  }
-  CHECK(refused);
+  gated.server.Shutdown();
+  CHECK(gated.RefusesNewConnections());
   // The idle connection is closed at once...
   CHECK(idle.ReadToEof(5s));
   // ...while the busy one still waits for its answer, and Run() waits with it.
   CHECK(conn.Quiet());
   CHECK(running.wait_for(0s) == std::future_status::timeout);
 
-  gate.Open();
+  gated.gate.Open();
   std::string got;
   CHECK(conn.ReadToEof(10s, &got));  // answered, then closed: the server is stopping
   INFO(got);
@@ -336,17 +355,8 @@ TEST_CASE("a request in flight when shutdown starts still gets its answer", "[e2
 }
 
 TEST_CASE("a response still being written when shutdown starts is delivered whole", "[e2e]") {
-  SlowGate gate;
-  handlers::HttpServerOptions options;
-  options.port = 0;
-  handlers::HttpServer server(options, [&gate](const handlers::HttpRequest& r) {
-    return gate.Handle(r);
-  });
-  REQUIRE(server.Start().ok());
-  const int port = server.port();
-  auto running = std::async(std::launch::async, [&server] { server.Run(); });
-
-  RawConn conn(port);
+  GatedServer gated;
+  RawConn conn(gated.port);
   REQUIRE(conn.connected());
   REQUIRE(conn.Send("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
   // The first bytes are here: the server is writing, and stalls on the full socket buffers
@@ -355,19 +365,13 @@ TEST_CASE("a response still being written when shutdown starts is delivered whol
   REQUIRE(conn.ReadUntil("\r\n\r\n", 10s, &head));
   REQUIRE(head.rfind("HTTP/1.1 200", 0) == 0);
 
-  server.Shutdown();
-  const auto deadline = Clock::now() + 10s;
-  bool refused = false;
-  while (!refused && Clock::now() < deadline) {
-    refused = !RawConn(port).connected();
-    if (!refused) std::this_thread::sleep_for(5ms);
-  }
-  CHECK(refused);
+  gated.server.Shutdown();
+  CHECK(gated.RefusesNewConnections());
 
   std::string rest = head.substr(head.find("\r\n\r\n") + 4);
   CHECK(conn.ReadToEof(30s, &rest));
   CHECK(rest.size() == SlowGate::kBigBody);
-  CHECK(running.wait_for(10s) == std::future_status::ready);
+  CHECK(gated.running.wait_for(10s) == std::future_status::ready);
 }
 
 TEST_CASE("gridcare serve exits 0 on SIGTERM with idle and streaming clients connected",
@@ -375,25 +379,15 @@ TEST_CASE("gridcare serve exits 0 on SIGTERM with idle and streaming clients con
   TempDir dir;
   const std::string db = dir.File("gridcare.db");
   SeedCity(db);
-  Subprocess serve({GRIDCARE_BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0"});
-  INFO(serve.error());
-  REQUIRE(serve.started());
-  const std::string banner = "GridCare is serving on http://127.0.0.1:";
-  const std::string line = serve.WaitForLine(banner, 30s);
-  INFO("server output:\n" << serve.output());
-  REQUIRE_FALSE(line.empty());
-  const int port = std::atoi(line.c_str() + line.find(banner) + banner.size());
-  REQUIRE(port > 0);
+  ServeProcess server(db);
+  Subprocess& serve = server.process;
+  const int port = server.port;
 
-  HttpClient idle("127.0.0.1", port);
-  auto signin = idle.Request("POST", "/v1/sessions",
-                             std::string(R"({"username":"staffT1","password":")") + kPassword +
-                                 R"("})");
-  REQUIRE(signin.status == 200);
-  v1::Session session;
-  REQUIRE(google::protobuf::util::JsonStringToMessage(signin.body, &session).ok());
+  HttpClient idle("127.0.0.1", port);  // one request, then the kept-alive connection idles
+  REQUIRE(idle.Request("GET", "/healthz").status == 200);
+  const std::string token = server.Token("staffT1");
   HttpClient streamer("127.0.0.1", port);
-  const int stream = streamer.OpenStream("/v1/stream", {{"Authorization", "Bearer " + session.token()}});
+  const int stream = streamer.OpenStream("/v1/stream", {{"Authorization", token}});
   REQUIRE(stream >= 0);
   CHECK(ReadUntil(stream, ": connected", 5000).find("text/event-stream") != std::string::npos);
 
