@@ -18,7 +18,8 @@ namespace gridcare::app {
 struct SlaSchedulerOptions {
   // Deadlines per transaction. Each waits for its whole batch to commit, and a commit's cost
   // is in the pages written, not the count: small batches keep the head of a storm waiting
-  // less (bench/run-sla: p50 lag 519 -> 399 ms from 500 to 100) at the same throughput.
+  // less at about the same throughput (SLA benchmark, one run each, 500 -> 100: p50 lag
+  // 519 -> 399 ms, p99 855 -> 713 ms).
   int batch = 100;
   // Upper bound on one sleep. Sleeps are absolute wall-clock waits, so a clock set forward
   // wakes them early and a clock set back makes them wait longer, as it should; the cap
