@@ -1,8 +1,16 @@
-// Small helpers shared by the benchmark programs: the machine's load and target verdicts.
+// Small helpers shared by the benchmark programs: timing, CPU use, percentiles, the
+// machine's load and target verdicts.
 #pragma once
 
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace gridcare::bench {
 
@@ -22,5 +30,32 @@ inline std::string LoadAverage() {
 }
 
 inline std::string Verdict(bool met) { return met ? "MET" : "MISSED"; }
+
+// A setup step failed: the run cannot produce figures.
+[[noreturn]] inline void Die(const char* program, const std::string& what) {
+  std::fprintf(stderr, "%s: %s\n", program, what.c_str());
+  std::exit(2);
+}
+
+inline double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+inline double CpuSeconds(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+// CPU seconds of the whole process (every thread), and of the calling thread (client
+// threads report theirs so the server's share of the shared cores can be told apart).
+inline double ProcessCpuSeconds() { return CpuSeconds(CLOCK_PROCESS_CPUTIME_ID); }
+inline double ThreadCpuSeconds() { return CpuSeconds(CLOCK_THREAD_CPUTIME_ID); }
+
+// Nearest-rank percentile (`p` in 0..1) of an already sorted vector; 0 when empty.
+inline double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
 
 }  // namespace gridcare::bench

@@ -3,7 +3,6 @@
 // on the same disk. Prints figures; it asserts nothing and is never run as a test.
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,12 +90,7 @@ int ParseOptions(int argc, char** argv, Options* o) {
   return -1;
 }
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "intake_bench: %s\n", what.c_str());
-  std::exit(2);
-}
-
-double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+[[noreturn]] void Die(const std::string& what) { bench::Die("intake_bench", what); }
 
 // --- figures ------------------------------------------------------------------------------
 
@@ -105,13 +99,11 @@ struct Latencies {
   void Merge(const std::vector<double>& other) { ms.insert(ms.end(), other.begin(), other.end()); }
   // Nearest-rank percentile; sorts once.
   double At(double p) {
-    if (ms.empty()) return 0;
     if (!sorted_) {
       std::sort(ms.begin(), ms.end());
       sorted_ = true;
     }
-    const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(ms.size())));
-    return ms[std::min(ms.size() - 1, rank == 0 ? 0 : rank - 1)];
+    return Percentile(ms, p);
   }
   std::string Summary() {
     char buf[200];
@@ -123,22 +115,6 @@ struct Latencies {
  private:
   bool sorted_ = false;
 };
-
-// CPU seconds this thread has used (client threads report theirs so the server's share of
-// the shared cores can be told apart).
-double ThreadCpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_THREAD, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-double ProcessCpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 // Counts failures and keeps the first few for the report.
 class Errors {

@@ -87,19 +87,7 @@ int ParseOptions(int argc, char** argv, Options* o) {
   return -1;
 }
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "sla_bench: %s\n", what.c_str());
-  std::exit(2);
-}
-
-double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// CPU seconds of the whole process (every thread), nanosecond resolution.
-double ProcessCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+[[noreturn]] void Die(const std::string& what) { bench::Die("sla_bench", what); }
 
 // Wall-clock microseconds since the epoch: the same clock the scheduler and the store use.
 std::int64_t NowMicros() {
@@ -108,14 +96,6 @@ std::int64_t NowMicros() {
 }
 
 TimePoint Now() { return std::chrono::time_point_cast<Millis>(SysClock::now()); }
-
-
-// Nearest-rank percentile of an already sorted vector.
-double At(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
 
 std::uint64_t SplitMix(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -539,10 +519,10 @@ int Main(int argc, char** argv) {
               storm_seconds > 0 ? static_cast<double>(lag_ms.size()) / storm_seconds : 0.0);
   std::printf("  lag, due → change announced after its commit: p50 %.0f ms  p90 %.0f ms  "
               "p99 %.0f ms  max %.0f ms\n",
-              At(lag_ms, 0.5), At(lag_ms, 0.9), At(lag_ms, 0.99), At(lag_ms, 1.0));
+              Percentile(lag_ms, 0.5), Percentile(lag_ms, 0.9), Percentile(lag_ms, 0.99), Percentile(lag_ms, 1.0));
   std::printf("  lag, due → the events' time (clock read before the write): p50 %.0f ms  "
               "p99 %.0f ms  max %.0f ms\n",
-              At(event_lag_ms, 0.5), At(event_lag_ms, 0.99), At(event_lag_ms, 1.0));
+              Percentile(event_lag_ms, 0.5), Percentile(event_lag_ms, 0.99), Percentile(event_lag_ms, 1.0));
   std::printf("  scheduler: %" PRIu64 " wake-ups, %" PRIu64 " deadlines fired; store: %" PRIu64
               " commits (%.1f cases each), %.2f s in COMMIT, WAL checkpoints %" PRIu64
               " beside the writer + %" PRIu64 " by it; process CPU %.2f s\n",
@@ -611,7 +591,7 @@ int Main(int argc, char** argv) {
   std::printf("  store check: %zu breach cases have SLA_BREACHED + ESCALATED committed "
               "(%d missing); their event time − due: p99 %.0f ms; open cases %" PRId64
               ", of them overdue %" PRId64 "\n",
-              stored_lag_ms.size(), missing, At(stored_lag_ms, 0.99), totals.open,
+              stored_lag_ms.size(), missing, Percentile(stored_lag_ms, 0.99), totals.open,
               totals.overdue_open);
 
   // 4. restart after downtime: stop the scheduler, let deadlines fall while it is down, start
@@ -672,7 +652,7 @@ int Main(int argc, char** argv) {
   }
   rt.reset();
 
-  const double p99 = At(lag_ms, 0.99);
+  const double p99 = Percentile(lag_ms, 0.99);
   std::printf("\n  load average after: %s (other work on these cores lowers every figure)\n",
               LoadAverage().c_str());
   std::printf("  whole run %.0f s, of it building the store %.0f s\n",
@@ -689,7 +669,7 @@ int Main(int argc, char** argv) {
 
   std::printf("lag_p50_ms=%.0f lag_p99_ms=%.0f idle_cpu_pct=%.4f catchup_s=%.2f open_cases=%" PRId64
               "\n",
-              At(lag_ms, 0.5), p99, idle_pct, catchup_seconds, totals.open);
+              Percentile(lag_ms, 0.5), p99, idle_pct, catchup_seconds, totals.open);
   return 0;
 }
 
