@@ -46,8 +46,7 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
                dispatcher->MetricsText();
       }});
   handlers::Api* api = app->api_.get();
-  app->http_ = std::make_unique<handlers::HttpServer>(
-      http, [api](const handlers::HttpRequest& r) { return api->Handle(r); });
+  app->http_ = std::make_unique<handlers::HttpServer>(http, api->AsHttpHandler());
   GC_RETURN_IF_ERROR(app->http_->Start());
   // Deadlines that fell while the server was down are fired first, oldest first.
   app->scheduler_->Start();

@@ -2,6 +2,9 @@
 // transaction (so the decision is made on the committed row), and logs reads.
 #include "engine/case_service.h"
 
+#include <future>
+#include <optional>
+
 #include "engine/notification.h"
 #include "engine/scope.h"
 
@@ -55,62 +58,122 @@ void CaseService::Warn(const std::vector<std::string>& warnings) const {
   for (const auto& w : warnings) options_.on_warning(w);
 }
 
+namespace {
+
+// Runs an asynchronous operation and waits for it; the continuation it hands to its
+// executor runs here, on the calling thread, as it did before the operation was async.
+template <typename T, typename Start>
+Result<T> RunHere(Start start) {
+  // Shared: the writer thread may still be inside set_value when this thread returns.
+  auto handed = std::make_shared<std::promise<std::function<void()>>>();
+  std::future<std::function<void()>> continuation = handed->get_future();
+  std::optional<Result<T>> out;
+  start([handed](std::function<void()> task) { handed->set_value(std::move(task)); },
+        [&out](Result<T> result) { out.emplace(std::move(result)); });
+  continuation.get()();
+  if (!out) return Internal("an asynchronous write finished without a result");
+  return std::move(*out);
+}
+
+}  // namespace
+
 Result<CreateResult> CaseService::Create(const Actor& actor, const NewCase& request) {
-  const auto tree = this->tree();
-  const RuleBook rules{*tree, sla_, calendar_};
-  const TimePoint now = clock_.Now();
-  CreateResult result;
-  std::vector<std::string> warnings;
-  std::vector<CaseEvent> events;
-  const Status s = store_.Write([&](StoreWriter& w) -> Status {
-    // Inside the write transaction: a retry racing the original sees its commit.
-    GC_ASSIGN_OR_RETURN(auto existing, w.FindCaseByRequestId(actor.user_id, request.request_id));
-    if (existing) {
-      GC_ASSIGN_OR_RETURN(auto c, w.GetCase(*existing));
-      if (!c) return Internal("idempotency key points at missing case " +
-                              std::to_string(*existing));
-      result = {std::move(*c), false};
-      return Status::Ok();
-    }
-    GC_ASSIGN_OR_RETURN(CaseId id, w.NextCaseId());
-    const int year = ChinaYear(now);
-    GC_ASSIGN_OR_RETURN(int serial, w.NextCaseSerial(year));
-    GC_ASSIGN_OR_RETURN(
-        Decision d,
-        DecideCreate(request, actor, now, id, FormatCaseNumber(options_.number_prefix, year, serial),
-                     rules));
-    GC_RETURN_IF_ERROR(Commit(w, d, *tree));
-    warnings = std::move(d.warnings);
-    events = std::move(d.events);
-    result = {std::move(d.after), true};
-    return Status::Ok();
+  return RunHere<CreateResult>([&](Executor here, Done<CreateResult> done) {
+    CreateAsync(actor, request, std::move(here), std::move(done));
   });
-  if (!s.ok()) return s;
-  Warn(warnings);
-  Notify(result.c, events);
-  return result;
 }
 
 Result<Case> CaseService::Act(const Actor& actor, CaseId id, const CommandRequest& request) {
-  const auto tree = this->tree();
-  const RuleBook rules{*tree, sla_, calendar_};
-  const TimePoint now = clock_.Now();
-  Case after;
+  return RunHere<Case>([&](Executor here, Done<Case> done) {
+    ActAsync(actor, id, request, std::move(here), std::move(done));
+  });
+}
+
+// What one asynchronous command carries from the caller through the writer and back.
+template <typename Request, typename Value>
+struct CaseService::Pending {
+  Pending(Actor a, Request r, std::shared_ptr<const OrgTree> t, TimePoint n)
+      : actor(std::move(a)), request(std::move(r)), tree(std::move(t)), now(n) {}
+  Actor actor;
+  Request request;
+  std::shared_ptr<const OrgTree> tree;
+  TimePoint now{};
+  // Set by the write callback (set, not accumulated: it may run more than once).
+  Value value{};
   std::vector<std::string> warnings;
   std::vector<CaseEvent> events;
-  const Status s = store_.Write([&](StoreWriter& w) -> Status {
-    GC_ASSIGN_OR_RETURN(Case before, ReadInScope(w, actor, id, *tree));
-    GC_ASSIGN_OR_RETURN(Decision d, DecideCommand(before, request, actor, now, rules));
-    GC_RETURN_IF_ERROR(Commit(w, d, *tree));
-    warnings = std::move(d.warnings);
-    events = std::move(d.events);
-    after = std::move(d.after);
-    return Status::Ok();
+};
+
+template <typename Op, typename T>
+void CaseService::Finish(std::shared_ptr<Op> op, Status status, Executor continue_on,
+                         Done<T> done) const {
+  continue_on([this, op = std::move(op), status = std::move(status), done = std::move(done)] {
+    if (!status.ok()) return done(status);
+    Warn(op->warnings);
+    Notify(Changed(op->value), op->events);
+    done(std::move(op->value));
   });
-  if (!s.ok()) return s;
-  Warn(warnings);
-  Notify(after, events);
-  return after;
+}
+
+void CaseService::CreateAsync(const Actor& actor, NewCase request, Executor continue_on,
+                              Done<CreateResult> done) {
+  using Op = Pending<NewCase, CreateResult>;
+  auto op = std::make_shared<Op>(actor, std::move(request), tree(), clock_.Now());
+  store_.WriteAsync(
+      [this, op](StoreWriter& w) -> Status {
+        const Actor& actor = op->actor;
+        op->events.clear();
+        op->warnings.clear();
+        // Inside the write transaction: a retry racing the original sees its commit.
+        GC_ASSIGN_OR_RETURN(auto existing,
+                            w.FindCaseByRequestId(actor.user_id, op->request.request_id));
+        if (existing) {
+          GC_ASSIGN_OR_RETURN(auto c, w.GetCase(*existing));
+          if (!c) return Internal("idempotency key points at missing case " +
+                                  std::to_string(*existing));
+          op->value = {std::move(*c), false};
+          return Status::Ok();
+        }
+        const RuleBook rules{*op->tree, sla_, calendar_};
+        GC_ASSIGN_OR_RETURN(CaseId id, w.NextCaseId());
+        const int year = ChinaYear(op->now);
+        GC_ASSIGN_OR_RETURN(int serial, w.NextCaseSerial(year));
+        GC_ASSIGN_OR_RETURN(
+            Decision d,
+            DecideCreate(op->request, actor, op->now, id,
+                         FormatCaseNumber(options_.number_prefix, year, serial), rules));
+        GC_RETURN_IF_ERROR(Commit(w, d, *op->tree));
+        op->warnings = std::move(d.warnings);
+        op->events = std::move(d.events);
+        op->value = {std::move(d.after), true};
+        return Status::Ok();
+      },
+      [this, op, continue_on = std::move(continue_on), done = std::move(done)](Status s) {
+        Finish(op, std::move(s), continue_on, done);
+      });
+}
+
+void CaseService::ActAsync(const Actor& actor, CaseId id, CommandRequest request,
+                           Executor continue_on, Done<Case> done) {
+  using Op = Pending<CommandRequest, Case>;
+  auto op = std::make_shared<Op>(actor, std::move(request), tree(), clock_.Now());
+  store_.WriteAsync(
+      [this, op, id](StoreWriter& w) -> Status {
+        op->events.clear();
+        op->warnings.clear();
+        const RuleBook rules{*op->tree, sla_, calendar_};
+        GC_ASSIGN_OR_RETURN(Case before, ReadInScope(w, op->actor, id, *op->tree));
+        GC_ASSIGN_OR_RETURN(Decision d,
+                            DecideCommand(before, op->request, op->actor, op->now, rules));
+        GC_RETURN_IF_ERROR(Commit(w, d, *op->tree));
+        op->warnings = std::move(d.warnings);
+        op->events = std::move(d.events);
+        op->value = std::move(d.after);
+        return Status::Ok();
+      },
+      [this, op, continue_on = std::move(continue_on), done = std::move(done)](Status s) {
+        Finish(op, std::move(s), continue_on, done);
+      });
 }
 
 Result<Case> CaseService::ReadInScope(StoreReader& reader, const Actor& actor, CaseId id,

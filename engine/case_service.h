@@ -49,8 +49,23 @@ class CaseService {
   Status ReloadOrgTree();
   std::shared_ptr<const OrgTree> tree() const;
 
+  // Runs a task on a thread of the caller's choosing (e.g. the connection's I/O thread).
+  using Executor = std::function<void(std::function<void()>)>;
+  template <typename T>
+  using Done = std::function<void(Result<T>)>;
+
+  // Report a case / act on one, and wait for the commit. The change listener and warnings
+  // run on the calling thread before these return.
   Result<CreateResult> Create(const Actor& actor, const NewCase& request);
   Result<Case> Act(const Actor& actor, CaseId id, const CommandRequest& request);
+  // The same without waiting: the decision runs in the store's write transaction, and once
+  // that has committed (or failed) the store's writer hands over to `continue_on`, which
+  // runs the change listener, the warnings and then `done`. `continue_on` is called exactly
+  // once, from any thread; the writer itself never waits for it.
+  void CreateAsync(const Actor& actor, NewCase request, Executor continue_on,
+                   Done<CreateResult> done);
+  void ActAsync(const Actor& actor, CaseId id, CommandRequest request, Executor continue_on,
+                Done<Case> done);
   // Reads — get, events and list — are recorded in the access log (who read which case
   // when) without waiting for a commit.
   Result<Case> Get(const Actor& actor, CaseId id);
@@ -79,6 +94,14 @@ class CaseService {
   void Warn(const std::vector<std::string>& warnings) const;
 
   static Status Commit(StoreWriter& w, const Decision& d, const OrgTree& tree);
+  template <typename Request, typename Value>
+  struct Pending;
+  // The case a finished command changed, for the change listener.
+  static const Case& Changed(const CreateResult& r) { return r.c; }
+  static const Case& Changed(const Case& c) { return c; }
+  // Hands a settled command to `continue_on`: listener, warnings, then `done`.
+  template <typename Op, typename T>
+  void Finish(std::shared_ptr<Op> op, Status status, Executor continue_on, Done<T> done) const;
   void Notify(const Case& c, const std::vector<CaseEvent>& events) const;
 
   Store& store_;

@@ -155,6 +155,16 @@ class Store {
   // store may undo a shared transaction and run it again, from the same state): it must
   // set, not accumulate, whatever it hands back through captured variables.
   virtual Status Write(const std::function<Status(StoreWriter&)>& fn) = 0;
+
+  using WriteFn = std::function<Status(StoreWriter&)>;
+  // Called exactly once with what Write would have returned (a callback that threw gives
+  // INTERNAL). It runs on the store's writer thread, after the commit is durable: it must
+  // be quick — hand real work to another thread — and must not call Write.
+  using WriteDone = std::function<void(Status)>;
+  // Write without waiting: queues `fn` (the same rules as for Write, but it owns whatever
+  // it uses, since the caller does not wait) and returns at once.
+  virtual void WriteAsync(WriteFn fn, WriteDone done) = 0;
+
   virtual Result<std::unique_ptr<StoreReader>> Read() = 0;
   virtual WriteStats write_stats() const = 0;
   // Records reads of personal data without making the reader wait for a commit: the

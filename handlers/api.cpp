@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <memory>
 
 #include "handlers/api_support.h"
 #include "handlers/endpoints.h"
@@ -33,23 +34,39 @@ HttpResponse NoSuchEndpoint(const HttpRequest& request, bool binary) {
 
 }  // namespace
 
-HttpResponse Api::Handle(const HttpRequest& request) {
-  const auto start = std::chrono::steady_clock::now();
-  std::string route = "unmatched";
-  HttpResponse response;
-  try {
-    response = Route(request, &route);
-  } catch (const std::exception& e) {
-    response = ErrorReply(engine::Internal(std::string("unexpected error: ") + e.what()),
-                          WantsBinary(request));
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  deps_.metrics.ObserveRequest(route, response.status, seconds);
-  return response;
+HttpHandler Api::AsHttpHandler() {
+  return {[this](const HttpRequest& r, const Responder& respond) { return TryHandleInline(r, respond); },
+          [this](const HttpRequest& r, const Responder& respond) { Handle(r, respond); }};
 }
 
-HttpResponse Api::Route(const HttpRequest& request, std::string* route) {
+bool Api::TryHandleInline(const HttpRequest& request, const Responder& respond) {
+  // POST /v1/cases and /v1/cases/{id}:{action}: parsing, a cached session and queueing the
+  // write. An uncached session needs a store read, so that request goes to a worker.
+  if (request.method != "POST" || request.target.rfind("/v1/cases", 0) != 0) return false;
+  if (!deps_.auth.IsCached(request.Header("authorization"))) return false;
+  Handle(request, respond);
+  return true;
+}
+
+void Api::Handle(const HttpRequest& request, const Responder& respond) {
+  const auto start = std::chrono::steady_clock::now();
+  // Written while routing, read when the answer goes out (maybe later, on another thread).
+  auto route = std::make_shared<std::string>("unmatched");
+  const Responder timed = respond.Then([this, start, route](const HttpResponse& response) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    deps_.metrics.ObserveRequest(*route, response.status, seconds);
+  });
+  try {
+    if (auto response = Route(request, route.get(), timed)) timed.Send(std::move(*response));
+  } catch (const std::exception& e) {
+    timed.Send(ErrorReply(engine::Internal(std::string("unexpected error: ") + e.what()),
+                          WantsBinary(request)));
+  }
+}
+
+std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* route,
+                                       const Responder& respond) {
   std::string path;
   std::map<std::string, std::string> query;
   const bool binary = WantsBinary(request);
@@ -57,7 +74,7 @@ HttpResponse Api::Route(const HttpRequest& request, std::string* route) {
     return ErrorReply(engine::InvalidArgument("malformed URL encoding in " + request.target),
                       binary);
   }
-  Call call{request, query, binary, deps_};
+  Call call{request, query, binary, deps_, respond};
   const std::string& m = request.method;
 
   // Unauthenticated endpoints.

@@ -1,14 +1,16 @@
 // The HTTP API of api.md §2–3 as one function from request to response: routing, auth,
 // content negotiation, errors and metrics. Thin: every decision is the engine's.
-// Not sockets — http_server.cpp owns those and calls Handle from its worker threads.
+// Not sockets — http_server.cpp owns those and calls in from its I/O and worker threads.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "engine/case_service.h"
 #include "handlers/auth.h"
 #include "handlers/event_hub.h"
+#include "handlers/http_server.h"
 #include "handlers/http_types.h"
 #include "handlers/metrics.h"
 
@@ -26,11 +28,21 @@ struct ApiDeps {
 class Api {
  public:
   explicit Api(ApiDeps deps) : deps_(std::move(deps)) {}
-  // Thread-safe; blocks while a write commits.
-  HttpResponse Handle(const HttpRequest& request);
+
+  // For HttpServer: writes by a caller whose session is cached are taken on the I/O
+  // thread, since nothing in them blocks (the store's writer answers once it has
+  // committed); everything else goes to a worker.
+  HttpHandler AsHttpHandler();
+  // Thread-safe; may block (reads, sign-in). Answers through `respond`, at once or, for a
+  // write, once its group has committed.
+  void Handle(const HttpRequest& request, const Responder& respond);
+  // On an I/O thread: handles the request only if that cannot block; false otherwise.
+  bool TryHandleInline(const HttpRequest& request, const Responder& respond);
 
  private:
-  HttpResponse Route(const HttpRequest& request, std::string* route);
+  // An answer, or none when the endpoint took `respond` to answer later.
+  std::optional<HttpResponse> Route(const HttpRequest& request, std::string* route,
+                                    const Responder& respond);
   ApiDeps deps_;
 };
 

@@ -24,6 +24,19 @@ HttpResponse ErrorReply(const engine::Status& status, bool binary, ExhaustedAs e
   return r;
 }
 
+engine::CaseService::Executor OnConnection(const Responder& respond, bool binary) {
+  return [respond, binary](std::function<void()> task) {
+    respond.Post([respond, binary, task = std::move(task)] {
+      try {
+        task();
+      } catch (const std::exception& e) {
+        respond.Send(ErrorReply(engine::Internal(std::string("unexpected error: ") + e.what()),
+                                binary));
+      }
+    });
+  };
+}
+
 engine::Status ParseBody(const HttpRequest& request, google::protobuf::Message* out) {
   return ParseMessage(request.Header("content-type"), request.body, out);
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/case_service.h"
 #include "engine/status.h"
 #include "handlers/codec.h"
 #include "handlers/http_types.h"
@@ -19,6 +20,11 @@ bool WantsBinary(const HttpRequest& request);
 HttpResponse Reply(int status, const google::protobuf::Message& message, bool binary);
 HttpResponse ErrorReply(const engine::Status& status, bool binary,
                         ExhaustedAs exhausted = ExhaustedAs::kRateLimited);
+
+// Where the engine continues a write once it has committed: on the connection's I/O
+// thread, never the store's writer. An exception there becomes an INTERNAL answer instead
+// of unwinding through the I/O loop.
+engine::CaseService::Executor OnConnection(const Responder& respond, bool binary);
 
 // Parses the body into `out`; INVALID_ARGUMENT naming the problem.
 engine::Status ParseBody(const HttpRequest& request, google::protobuf::Message* out);

@@ -63,24 +63,41 @@ engine::Result<SignedIn> Authenticator::SignIn(const std::string& username,
   return out;
 }
 
-engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
+namespace {
+
+// The token of an "Authorization: Bearer TOKEN" header value.
+engine::Result<std::string_view> BearerToken(std::string_view header) {
   constexpr std::string_view kBearer = "Bearer ";
   if (header.empty()) return engine::Unauthenticated("missing Authorization: Bearer token");
   if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
     return engine::Unauthenticated("Authorization header must be \"Bearer TOKEN\"");
   }
-  const std::string hash = storage::Sha256Hex(header.substr(kBearer.size()));
-  const engine::TimePoint now = clock_.Now();
-  {
-    std::lock_guard lock(cache_mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end()) {
-      if (now < it->second.cached_until && now < it->second.session_expires) {
-        return it->second.caller;
-      }
-      cache_.erase(it);
-    }
+  return header.substr(kBearer.size());
+}
+
+}  // namespace
+
+std::optional<Caller> Authenticator::FromCache(const std::string& hash, engine::TimePoint now) {
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end()) return std::nullopt;
+  if (now < it->second.cached_until && now < it->second.session_expires) {
+    return it->second.caller;
   }
+  cache_.erase(it);
+  return std::nullopt;
+}
+
+bool Authenticator::IsCached(std::string_view header) {
+  auto token = BearerToken(header);
+  return token.ok() && FromCache(storage::Sha256Hex(*token), clock_.Now()).has_value();
+}
+
+engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
+  GC_ASSIGN_OR_RETURN(std::string_view token, BearerToken(header));
+  const std::string hash = storage::Sha256Hex(token);
+  const engine::TimePoint now = clock_.Now();
+  if (auto cached = FromCache(hash, now)) return std::move(*cached);
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(auto session, reader->FindSession(hash));
   if (!session) return engine::Unauthenticated("登录已失效，请重新登录 (unknown or revoked token)");

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@ class Authenticator {
   engine::Result<SignedIn> SignIn(const std::string& username, const std::string& password);
   // From an "Authorization: Bearer TOKEN" header value.
   engine::Result<Caller> Authenticate(std::string_view authorization_header);
+  // Whether Authenticate would answer from the cache, i.e. without reading the store.
+  bool IsCached(std::string_view authorization_header);
   engine::Status SignOut(const Caller& caller);
 
   // A verified token is remembered this long, so most requests skip the session lookup.
@@ -47,6 +50,7 @@ class Authenticator {
   static constexpr std::chrono::minutes kFailureWindow{5};
 
  private:
+  std::optional<Caller> FromCache(const std::string& token_hash, engine::TimePoint now);
   bool TooManyFailures(const std::string& username, engine::TimePoint now);
   void RecordFailure(const std::string& username, engine::TimePoint now);
 

@@ -57,14 +57,18 @@ engine::Result<engine::ListRequest> ParseListRequest(const std::map<std::string,
 
 }  // namespace
 
-HttpResponse CreateCase(Call& call, const Caller& caller) {
+std::optional<HttpResponse> CreateCase(Call& call, const Caller& caller) {
   v1::CreateCaseRequest req;
   if (auto s = ParseBody(call.request, &req); !s.ok()) return ErrorReply(s, call.binary);
   auto report = NewCaseFromProto(req);
   if (!report.ok()) return ErrorReply(report.status(), call.binary);
-  auto result = call.deps.cases.Create(caller.actor, *report);
-  if (!result.ok()) return ErrorReply(result.status(), call.binary);
-  return Reply(result->created ? 201 : 200, ToProto(result->c), call.binary);
+  call.deps.cases.CreateAsync(
+      caller.actor, std::move(*report), OnConnection(call.respond, call.binary),
+      [respond = call.respond, binary = call.binary](engine::Result<engine::CreateResult> r) {
+        respond.Send(r.ok() ? Reply(r->created ? 201 : 200, ToProto(r->c), binary)
+                            : ErrorReply(r.status(), binary));
+      });
+  return std::nullopt;
 }
 
 HttpResponse GetCase(Call& call, const Caller& caller, engine::CaseId id) {
@@ -84,15 +88,18 @@ HttpResponse ListCases(Call& call, const Caller& caller) {
   return Reply(200, out, call.binary);
 }
 
-HttpResponse ActOnCase(Call& call, const Caller& caller, engine::CaseId id,
-                       const std::string& action) {
+std::optional<HttpResponse> ActOnCase(Call& call, const Caller& caller, engine::CaseId id,
+                                      const std::string& action) {
   v1::CaseActionRequest req;
   if (auto s = ParseBody(call.request, &req); !s.ok()) return ErrorReply(s, call.binary);
   auto command = CommandFromProto(action, req);
   if (!command.ok()) return ErrorReply(command.status(), call.binary);
-  auto c = call.deps.cases.Act(caller.actor, id, *command);
-  if (!c.ok()) return ErrorReply(c.status(), call.binary);
-  return Reply(200, ToProto(*c), call.binary);
+  call.deps.cases.ActAsync(
+      caller.actor, id, std::move(*command), OnConnection(call.respond, call.binary),
+      [respond = call.respond, binary = call.binary](engine::Result<engine::Case> c) {
+        respond.Send(c.ok() ? Reply(200, ToProto(*c), binary) : ErrorReply(c.status(), binary));
+      });
+  return std::nullopt;
 }
 
 HttpResponse ListEvents(Call& call, const Caller& caller, engine::CaseId id) {

@@ -1,8 +1,10 @@
 // The endpoint functions the router in api.cpp dispatches to, one per contract operation.
-// Internal to handlers/. Each parses, calls one engine method, renders.
+// Internal to handlers/. Each parses, calls one engine method, renders; the writes answer
+// through Call::respond once their commit is done.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "handlers/api.h"
@@ -14,16 +16,18 @@ struct Call {
   const std::map<std::string, std::string>& query;
   bool binary;
   ApiDeps& deps;
+  // For endpoints that answer later (writes): they return no response and send it here.
+  const Responder& respond;
 };
 
 HttpResponse CreateSession(Call& call);
 HttpResponse DeleteSession(Call& call, const Caller& caller);
 
-HttpResponse CreateCase(Call& call, const Caller& caller);
+std::optional<HttpResponse> CreateCase(Call& call, const Caller& caller);
 HttpResponse GetCase(Call& call, const Caller& caller, engine::CaseId id);
 HttpResponse ListCases(Call& call, const Caller& caller);
-HttpResponse ActOnCase(Call& call, const Caller& caller, engine::CaseId id,
-                       const std::string& action);
+std::optional<HttpResponse> ActOnCase(Call& call, const Caller& caller, engine::CaseId id,
+                                      const std::string& action);
 HttpResponse ListEvents(Call& call, const Caller& caller, engine::CaseId id);
 
 HttpResponse GetStats(Call& call, const Caller& caller);

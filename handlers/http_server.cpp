@@ -64,7 +64,7 @@ class Session;
 // destructor destroys the io_context (and with it every pending handler and session)
 // before any other member.
 struct HttpServer::Impl {
-  Impl(HttpServerOptions o, Handler h)
+  Impl(HttpServerOptions o, HttpHandler h)
       : options(std::move(o)), handler(std::move(h)),
         ioc(std::make_unique<asio::io_context>()),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))) {
@@ -84,7 +84,7 @@ struct HttpServer::Impl {
   void CloseIdleSessions();
 
   HttpServerOptions options;
-  Handler handler;
+  HttpHandler handler;
   std::unique_ptr<asio::io_context> ioc;
   std::optional<tcp::acceptor> acceptor;
   asio::thread_pool workers;
@@ -177,20 +177,44 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     busy_ = true;
     stream_.expires_never();
-    // The guard keeps Run() from returning while a request is with the workers.
-    auto work = asio::make_work_guard(*server_->ioc);
-    asio::post(server_->workers, [self = shared_from_this(), req = std::move(req),
-                                  work = std::move(work)]() mutable {
-      HttpResponse resp = self->server_->handler(req);
-      asio::post(self->stream_.get_executor(), [self, resp = std::move(resp),
-                                                work = std::move(work)]() mutable {
-        if (resp.stream) {
-          self->busy_ = false;
-          return self->StartStream(std::move(resp));
-        }
-        self->Send(std::move(resp));  // still busy until the response is written
-      });
+    const Responder respond = MakeResponder();
+    const HttpHandler& handler = server_->handler;
+    if (handler.try_inline && handler.try_inline(req, respond)) return;
+    asio::post(server_->workers, [self = shared_from_this(), req = std::move(req), respond] {
+      self->server_->handler.handle(req, respond);
     });
+  }
+
+  // The answer may come from any thread; it is written on this connection's strand. Until
+  // it has come, the work guard keeps Run() from returning (graceful shutdown waits).
+  Responder MakeResponder() {
+    struct Hold {
+      std::shared_ptr<Session> session;
+      asio::executor_work_guard<asio::io_context::executor_type> work;
+      // The session goes first: the io_context must outlive it.
+      ~Hold() { session.reset(); }
+    };
+    auto hold = std::make_shared<Hold>(Hold{shared_from_this(), asio::make_work_guard(*server_->ioc)});
+    return Responder(
+        [hold](HttpResponse resp) {
+          Session* self = hold->session.get();
+          asio::dispatch(self->stream_.get_executor(),
+                         [hold, resp = std::move(resp)]() mutable {
+                           hold->session->Deliver(std::move(resp));
+                         });
+        },
+        [hold](std::function<void()> task) {
+          asio::post(hold->session->stream_.get_executor(),
+                     [hold, task = std::move(task)] { task(); });
+        });
+  }
+
+  void Deliver(HttpResponse resp) {
+    if (resp.stream) {
+      busy_ = false;
+      return StartStream(std::move(resp));
+    }
+    Send(std::move(resp));  // still busy until the response is written
   }
 
   void Send(HttpResponse resp) {
@@ -368,8 +392,15 @@ void HttpServer::Impl::CloseIdleSessions() {
   for (const auto& s : live) s->CloseIfIdle();
 }
 
-HttpServer::HttpServer(HttpServerOptions options, Handler handler)
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::HttpServer(HttpServerOptions options, Handler handler)
+    : HttpServer(std::move(options),
+                 HttpHandler{nullptr, [handler = std::move(handler)](const HttpRequest& request,
+                                                                     const Responder& respond) {
+                               respond.Send(handler(request));
+                             }}) {}
 
 HttpServer::~HttpServer() = default;
 

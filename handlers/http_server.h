@@ -1,6 +1,7 @@
 // The HTTP/1.1 server: sockets, parsing limits, timeouts, connection cap, SSE streaming and
-// graceful shutdown, on Boost.Beast. It hands each decoded request to a handler on a
-// worker pool and writes back what it gets. The only file that includes Beast or Asio.
+// graceful shutdown, on Boost.Beast. It offers each decoded request to the handler on the
+// I/O thread, else hands it to a worker pool, and writes back whatever answer the handler
+// sends, whenever it comes. The only file that includes Beast or Asio.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,8 @@ struct HttpServerOptions {
   engine::Millis read_timeout = std::chrono::seconds(30);
   engine::Millis idle_timeout = std::chrono::seconds(60);
   int max_connections = 1024;
-  // Handlers block while their write commits; enough of them keep the group commit fed.
+  // For requests the handler cannot take on the I/O thread (reads, sign-in): they block
+  // on SQLite or on a password hash. Writes take no worker while they commit.
   int worker_threads = 64;
   int io_threads = 2;
   engine::Millis stream_heartbeat = std::chrono::seconds(15);
@@ -33,11 +35,22 @@ struct HttpServerOptions {
 // "HOST:PORT" or "[V6]:PORT" → host and port; INVALID_ARGUMENT otherwise.
 engine::Status ParseListen(const std::string& listen, std::string* host, std::uint16_t* port);
 
+// What the server calls for each request; both answer through the Responder, now or later.
+struct HttpHandler {
+  // First, on the connection's I/O thread: takes the request (returns true) only if it
+  // can do so without blocking that thread. Optional.
+  std::function<bool(const HttpRequest&, const Responder&)> try_inline;
+  // Otherwise, on a worker thread, where it may block.
+  std::function<void(const HttpRequest&, const Responder&)> handle;
+};
+
 class HttpServer {
  public:
+  // A handler that answers every request on a worker thread, blocking as it must.
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
   HttpServer(HttpServerOptions options, Handler handler);
+  HttpServer(HttpServerOptions options, HttpHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -1,5 +1,8 @@
-// Target parsing for HttpRequest: path and percent-decoded query parameters.
+// Target parsing for HttpRequest (path and percent-decoded query parameters) and the
+// Responder's once-only answer.
 #include "handlers/http_types.h"
+
+#include <atomic>
 
 namespace gridcare::handlers {
 namespace {
@@ -50,6 +53,44 @@ bool SplitTarget(std::string_view target, std::string* path,
     (*query)[key] = value;
   }
   return true;
+}
+
+struct Responder::State {
+  State(SendFn s, PostFn p) : send(std::move(s)), post(std::move(p)) {}
+  // A handler that lost its responder without answering would leave the client waiting
+  // until it gave up: answer for it.
+  ~State() {
+    if (!sent.exchange(true)) {
+      HttpResponse r;
+      // A bug, not an API error: plain text, not the API's error shape.
+      r.status = 500;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = "服务器内部错误：请求未得到处理 (no response was produced)";
+      send(std::move(r));
+    }
+  }
+  SendFn send;
+  PostFn post;
+  std::atomic<bool> sent{false};
+};
+
+Responder::Responder(SendFn send, PostFn post)
+    : state_(std::make_shared<State>(std::move(send), std::move(post))) {}
+
+void Responder::Send(HttpResponse response) const {
+  if (state_->sent.exchange(true)) return;
+  state_->send(std::move(response));
+}
+
+void Responder::Post(std::function<void()> task) const { state_->post(std::move(task)); }
+
+Responder Responder::Then(std::function<void(const HttpResponse&)> observe) const {
+  return Responder(
+      [inner = *this, observe = std::move(observe)](HttpResponse response) {
+        observe(response);
+        inner.Send(std::move(response));
+      },
+      state_->post);
 }
 
 }  // namespace gridcare::handlers

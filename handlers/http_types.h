@@ -2,6 +2,7 @@
 // and the API (api.cpp), so that only one translation unit ever includes Beast.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,28 @@ struct HttpResponse {
   // Set for GET /v1/stream: the server writes the headers, then whatever the
   // subscription delivers, until either side closes.
   std::shared_ptr<StreamSubscription> stream;
+};
+
+// Where the answer to one request goes. The server makes one per request; a handler calls
+// Send exactly once, from any thread, now or later (a write answers once its group has
+// committed). Copies share one answer: a second Send is ignored.
+class Responder {
+ public:
+  using SendFn = std::function<void(HttpResponse)>;
+  // Runs a task on the connection's I/O thread.
+  using PostFn = std::function<void(std::function<void()>)>;
+
+  Responder(SendFn send, PostFn post);
+  void Send(HttpResponse response) const;
+  // For continuations that arrive on some other component's thread (the store's writer):
+  // rendering the answer is the connection's work, not theirs.
+  void Post(std::function<void()> task) const;
+  // A responder that records what is sent, then passes it on (metrics).
+  Responder Then(std::function<void(const HttpResponse&)> observe) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 // Splits "/v1/cases?view=INBOX&pageSize=10" into a path and decoded query parameters.

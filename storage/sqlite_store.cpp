@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -137,6 +138,17 @@ struct CommandOutcome {
   bool wrote = false;
 };
 
+// What an exception a write callback threw says, for the INTERNAL error that reports it.
+std::string Describe(const std::exception_ptr& thrown) {
+  try {
+    std::rethrow_exception(thrown);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
 // UNAVAILABLE as the contract means it: storage cannot take writes, nothing half-written.
 // An UNAVAILABLE already says why and is kept as it is.
 Status CannotWrite(const Status& cause, std::string_view what) {
@@ -229,8 +241,19 @@ SqliteStore::~SqliteStore() {
 
 Status SqliteStore::Write(const std::function<Status(engine::StoreWriter&)>& fn) {
   WriteCommand command;
-  command.fn = &fn;
+  // The caller waits, so the callback may be borrowed rather than copied.
+  command.fn = std::ref(fn);
   return queue_->Run(std::move(command));
+}
+
+void SqliteStore::WriteAsync(WriteFn fn, WriteDone done) {
+  WriteCommand command;
+  command.fn = std::move(fn);
+  command.done = [done = std::move(done)](Status status, std::exception_ptr thrown) {
+    if (thrown) status = engine::Internal("write callback threw: " + Describe(thrown));
+    done(std::move(status));
+  };
+  queue_->Submit(std::move(command));
 }
 
 void SqliteStore::QueueAccessLog(std::vector<engine::AccessRecord> records) {
@@ -244,7 +267,7 @@ std::size_t SqliteStore::queued_writes() const { return queue_->queued(); }
 Status SqliteStore::RunGroup(WriteGroup& group) {
   if (group.commands.size() == 1 && group.commands.front().raw) {
     WriteCommand& command = group.commands.front();
-    command.done.set_value(command.raw(writer_));
+    command.done(command.raw(writer_), nullptr);
     return Status::Ok();
   }
 
@@ -290,7 +313,7 @@ Status SqliteStore::RunGroup(WriteGroup& group) {
     SqliteWriter writer(writer_);
     for (std::size_t i = 0; i < size && !broken && !undo; ++i) {
       if (settled[i]) continue;
-      const WriteFn& fn = *group.commands[i].fn;
+      const WriteFn& fn = group.commands[i].fn;
       outcomes[i] = RunInTransaction(writer_, [&] { return fn(writer); });
       if (outcomes[i].broken) {
         broken = true;
@@ -335,11 +358,7 @@ Status SqliteStore::RunGroup(WriteGroup& group) {
 
   // Only now: a caller must not see OK before the group's commit is on disk.
   for (std::size_t i = 0; i < size; ++i) {
-    if (outcomes[i].thrown) {
-      group.commands[i].done.set_exception(outcomes[i].thrown);
-    } else {
-      group.commands[i].done.set_value(std::move(outcomes[i].status));
-    }
+    group.commands[i].done(std::move(outcomes[i].status), outcomes[i].thrown);
   }
   return access;
 }

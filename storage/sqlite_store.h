@@ -49,9 +49,10 @@ struct WriteGroup;
 // Thread-safe: any thread may call Write or Read. Write callbacks run one at a time on the
 // writer thread in a group transaction shared with other callers' writes (one fsync for all
 // of them); a callback that fails after writing is undone by rolling the group back and
-// running the others again without it (see RunGroup). The caller blocks meanwhile, so a
-// callback may use the caller's locals, but not its thread-local state; nor may it call
-// Write (that gets INTERNAL). Each StoreReader is one connection: use it from one thread
+// running the others again without it (see RunGroup). A Write caller blocks meanwhile, so
+// its callback may use the caller's locals, but not its thread-local state; nor may it call
+// Write (that gets INTERNAL). A WriteAsync caller goes on at once: its callback owns what it
+// uses. Each StoreReader is one connection: use it from one thread
 // at a time.
 class SqliteStore : public engine::Store {
  public:
@@ -64,6 +65,7 @@ class SqliteStore : public engine::Store {
   ~SqliteStore() override;
 
   engine::Status Write(const std::function<engine::Status(engine::StoreWriter&)>& fn) override;
+  void WriteAsync(WriteFn fn, WriteDone done) override;
   engine::Result<std::unique_ptr<engine::StoreReader>> Read() override;
   engine::WriteStats write_stats() const override;
 

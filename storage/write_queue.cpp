@@ -2,6 +2,8 @@
 // Not transactions: the runner SqliteStore hands in owns BEGIN/COMMIT/ROLLBACK.
 #include "storage/write_queue.h"
 
+#include <future>
+#include <memory>
 #include <iterator>
 #include <utility>
 
@@ -23,21 +25,37 @@ WriteQueue::~WriteQueue() {
   thread_.join();
 }
 
+void WriteQueue::Submit(WriteCommand command) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(command));
+      // Under the lock: once the writer can see the command, this call touches nothing of
+      // the queue any more, so the store may go away as soon as the result is in.
+      wake_.notify_one();
+      return;
+    }
+  }
+  command.done(engine::Unavailable("storage cannot take writes: the store is closing"), nullptr);
+}
+
 Status WriteQueue::Run(WriteCommand command) {
   if (std::this_thread::get_id() == thread_.get_id()) {
     return engine::Internal(
         "nested Store::Write: a write callback called Write, which would wait on itself");
   }
-  std::future<Status> result = command.done.get_future();
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return engine::Unavailable("storage cannot take writes: the store is closing");
-    queue_.push_back(std::move(command));
-    // Under the lock: once the writer can see the command, this call touches nothing of
-    // the queue any more, so the store may go away as soon as the result is in.
-    wake_.notify_one();
-  }
-  return result.get();
+  // Shared: the writer may still be inside set_value when this thread wakes and returns.
+  auto result = std::make_shared<std::promise<Status>>();
+  std::future<Status> future = result->get_future();
+  command.done = [result](Status status, std::exception_ptr thrown) {
+    if (thrown) {
+      result->set_exception(thrown);
+    } else {
+      result->set_value(std::move(status));
+    }
+  };
+  Submit(std::move(command));
+  return future.get();
 }
 
 void WriteQueue::QueueAccess(std::vector<engine::AccessRecord> records) {

@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -18,18 +18,18 @@
 
 namespace gridcare::storage {
 
-using WriteFn = std::function<engine::Status(engine::StoreWriter&)>;
+using WriteFn = engine::Store::WriteFn;
+// A command's own result once its group has committed or failed, with the exception its
+// callback threw, if it threw. Runs on the writer thread.
+using WriteCompletion = std::function<void(engine::Status, std::exception_ptr)>;
 
 // One queued request; exactly one of `fn` and `raw` is set.
 struct WriteCommand {
-  // Runs inside a group transaction. Owned by the caller, who waits on `done` and so keeps
-  // it alive until the writer is finished with it.
-  const WriteFn* fn = nullptr;
+  // Runs inside a group transaction.
+  WriteFn fn;
   // Runs alone, between groups and outside any transaction (pragmas).
   std::function<engine::Status(Db&)> raw;
-  // The command's own result once its group has committed or failed. An exception thrown
-  // by the callback travels here too, to be rethrown on the caller's thread.
-  std::promise<engine::Status> done;
+  WriteCompletion done;
 };
 
 // What the writer thread runs at once.
@@ -63,8 +63,12 @@ class WriteQueue {
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
 
-  // Queues `command` and waits for its result. Called from the writer thread itself (a
-  // write callback calling Write) it would wait on itself forever: INTERNAL instead.
+  // Queues `command`; its `done` runs on the writer thread once the group is settled. A
+  // store that is closing settles it at once with UNAVAILABLE, on the calling thread.
+  void Submit(WriteCommand command);
+  // Queues `command` and waits for its result; an exception its callback threw is rethrown
+  // here. Called from the writer thread itself (a write callback calling Write) it would
+  // wait on itself forever: INTERNAL instead.
   engine::Status Run(WriteCommand command);
   // Buffers records for the next group; returns at once.
   void QueueAccess(std::vector<engine::AccessRecord> records);

@@ -22,6 +22,15 @@ class FaultyStore : public engine::Store {
       return s;
     });
   }
+  void WriteAsync(WriteFn fn, WriteDone done) override {
+    inner_.WriteAsync(
+        [this, fn = std::move(fn)](engine::StoreWriter& w) -> engine::Status {
+          engine::Status s = fn(w);
+          if (s.ok() && fail_) return engine::Unavailable("injected failure before commit");
+          return s;
+        },
+        std::move(done));
+  }
   engine::Result<std::unique_ptr<engine::StoreReader>> Read() override { return inner_.Read(); }
   engine::WriteStats write_stats() const override { return inner_.write_stats(); }
   void RecordAccess(std::vector<engine::AccessRecord> records) override {
