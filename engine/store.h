@@ -82,7 +82,9 @@ struct WriteStats {
   std::uint64_t batches = 0;            // committed transactions
   std::uint64_t commands = 0;           // Write() calls committed in them
   std::uint64_t failed_commits = 0;     // transactions that could not commit
-  double commit_seconds_sum = 0;        // time spent in COMMIT (fsync included)
+  double commit_seconds_sum = 0;        // time spent in COMMIT (frames written, not synced)
+  std::uint64_t wal_syncs = 0;          // fsyncs that acknowledged committed groups
+  double wal_sync_seconds_sum = 0;      // time spent in them (beside the writer)
   std::uint64_t max_batch = 0;          // largest group so far
   std::uint64_t checkpoints = 0;        // log checkpoints run beside the writer
   std::uint64_t inline_checkpoints = 0; // ... and by the writer (a long log's last; a lag)

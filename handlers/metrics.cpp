@@ -94,7 +94,14 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
   AppendCounter(&out, "gridcare_store_commit_failures_total", "Groups that could not commit.",
                 s.failed_commits);
   AppendCounter(&out, "gridcare_store_commit_seconds_total",
-                "Time spent committing (fsync included).", s.commit_seconds_sum);
+                "Time the writer spent in COMMIT (WAL frames written; the fsync is the sync "
+                "thread's).",
+                s.commit_seconds_sum);
+  AppendCounter(&out, "gridcare_store_wal_syncs_total",
+                "WAL fsyncs that acknowledged committed groups (one may cover several).",
+                s.wal_syncs);
+  AppendCounter(&out, "gridcare_store_wal_sync_seconds_total", "Time spent in those fsyncs.",
+                s.wal_sync_seconds_sum);
   AppendCounter(&out, "gridcare_store_checkpoints_total",
                 "WAL checkpoints run on the checkpoint thread, off the commit path.",
                 s.checkpoints);

@@ -14,6 +14,7 @@
 #include "engine/store.h"
 #include "storage/checkpointer.h"
 #include "storage/sqlite.h"
+#include "storage/wal_syncer.h"
 
 namespace gridcare::storage {
 
@@ -40,6 +41,8 @@ struct SqliteStoreOptions {
   std::int64_t writer_mmap_bytes = std::int64_t{16} << 30;
   // WAL checkpoints run on a thread of their own, not in the writer's COMMIT.
   CheckpointerOptions checkpoints;
+  // Fault injection for tests: replaces the fdatasync of the WAL that acknowledges writes.
+  WalSyncer::SyncFn wal_sync_for_testing;
 };
 
 class ReadPool;
@@ -58,8 +61,9 @@ class SqliteStore : public engine::Store {
  public:
   using Options = SqliteStoreOptions;
 
-  // Creates the file when missing, switches it to WAL with synchronous=FULL (a commit is on
-  // disk when Write returns), and applies pending migrations.
+  // Creates the file when missing, switches it to WAL and applies pending migrations. Write
+  // returns once the group's WAL frames are synced to disk (WalSyncer): the writer commits
+  // with synchronous=NORMAL and a sync thread acknowledges.
   static engine::Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                            Options options = {});
   ~SqliteStore() override;
@@ -91,7 +95,7 @@ class SqliteStore : public engine::Store {
 
  private:
   SqliteStore(std::string path, Options options, Db writer, std::shared_ptr<ReadPool> pool,
-              std::unique_ptr<Checkpointer> checkpointer);
+              std::unique_ptr<Checkpointer> checkpointer, WalSyncer::SyncFn sync);
 
   // On the writer thread: one transaction for the group (see WriteQueue::Runner).
   engine::Status RunGroup(WriteGroup& group);
@@ -103,6 +107,7 @@ class SqliteStore : public engine::Store {
   Db writer_;  // after Open, touched by the writer thread only
   std::shared_ptr<ReadPool> pool_;
   std::unique_ptr<Checkpointer> checkpointer_;  // hooked into writer_ from Open on
+  std::unique_ptr<WalSyncer> syncer_;           // acknowledges committed groups
   mutable std::mutex stats_mu_;
   engine::WriteStats stats_;
   std::unique_ptr<WriteQueue> queue_;  // reset first in the destructor: it still uses writer_

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <latch>
 #include <stdexcept>
 #include <thread>
@@ -407,6 +408,51 @@ TEST_CASE("an exception from a write callback reaches its caller and writes noth
   CHECK(CountRows(path, "cases") == 0);
   REQUIRE(Save(*store, story.now, story.last_events).ok());
   CHECK(CountRows(path, "cases") == 1);
+}
+
+TEST_CASE("WriteAsync returns at once and calls back on the writer once the write is durable",
+          "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  auto store = OpenStore(path);
+  std::atomic<int> calls{0};
+  std::atomic<bool> ok{false};
+  std::atomic<bool> on_caller{false};
+  std::atomic<bool> seen_by_reader{false};
+  const auto caller = std::this_thread::get_id();
+  CaseStory story = CaseStory::Reported(1);
+  store->WriteAsync([after = story.now, events = story.last_events](StoreWriter& w) {
+                      return w.SaveCase(after, events);
+                    },
+                    [&](Status s) {
+                      ok = s.ok();
+                      on_caller = std::this_thread::get_id() == caller;
+                      seen_by_reader = CountRows(path, "cases") == 1;
+                      ++calls;
+                    });
+  REQUIRE(Eventually([&] { return calls.load() == 1; }));
+  CHECK(ok);
+  CHECK_FALSE(on_caller);
+  CHECK(seen_by_reader);
+}
+
+TEST_CASE("WriteAsync reports a callback that threw as INTERNAL, with what it said",
+          "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  auto store = OpenStore(path);
+  std::promise<Status> result;
+  CaseStory story = CaseStory::Reported(1);
+  store->WriteAsync(
+      [after = story.now, events = story.last_events](StoreWriter& w) -> Status {
+        GC_RETURN_IF_ERROR(w.SaveCase(after, events));
+        throw std::runtime_error("callback bug");
+      },
+      [&](Status s) { result.set_value(std::move(s)); });
+  const Status s = result.get_future().get();
+  CHECK(s.code() == ErrorCode::kInternal);
+  CHECK_THAT(s.message(), Catch::Contains("callback bug"));
+  CHECK(CountRows(path, "cases") == 0);
 }
 
 }  // namespace

@@ -1,0 +1,68 @@
+// Acknowledges committed write groups only once their WAL frames are on disk, with one
+// fdatasync for every group committed since the last one, on a thread of its own. The
+// writer commits with synchronous=NORMAL (frames written, not yet synced) and runs the next
+// group meanwhile, instead of waiting out each fsync itself: the fsync was half of the
+// writer's time per group (docs/performance.md). Durability is unchanged for what is
+// acknowledged; a group is visible to readers ~one fsync before it is acknowledged.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace gridcare::storage {
+
+// One command's answer, held back until the WAL is synced.
+struct Acknowledgement {
+  std::function<void(engine::Status, std::exception_ptr)> done;  // a WriteCompletion
+  engine::Status status;
+  std::exception_ptr thrown;
+};
+
+class WalSyncer {
+ public:
+  // Makes everything written to the WAL so far durable.
+  using SyncFn = std::function<engine::Status()>;
+
+  // fdatasync on a descriptor of its own for `wal_path` (the file must exist).
+  static engine::Result<SyncFn> FileSync(const std::string& wal_path);
+
+  explicit WalSyncer(SyncFn sync);
+  // Syncs and settles everything handed in, then stops the thread.
+  ~WalSyncer();
+  WalSyncer(const WalSyncer&) = delete;
+  WalSyncer& operator=(const WalSyncer&) = delete;
+
+  // Called by the writer right after a COMMIT: settled after the next sync.
+  void Committed(std::vector<Acknowledgement> acks);
+  // OK until a sync fails; from then on the error, for good (after a failed fsync the
+  // kernel may have dropped the unsynced pages: nothing later can be trusted either).
+  engine::Status health() const;
+
+  std::uint64_t syncs() const;
+  double sync_seconds() const;
+
+ private:
+  void Loop();
+
+  const SyncFn sync_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::vector<Acknowledgement> pending_;
+  engine::Status failure_ = engine::Status::Ok();
+  std::uint64_t syncs_ = 0;
+  double sync_seconds_ = 0;
+  bool stop_ = false;
+  std::thread thread_;  // last: it uses the members above
+};
+
+}  // namespace gridcare::storage

@@ -1,0 +1,126 @@
+// CaseService without waiting: the decision runs in the store's write transaction, and
+// after the commit the store's writer only hands over — the change listener, warnings and
+// the caller's `done` run where the caller's executor puts them. (Under app/ because it
+// runs over a real SQLite store, like the other service tests.)
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "engine/case_service.h"
+#include "tests/support/city_fixture.h"
+#include "tests/support/eventually.h"
+#include "tests/support/service_fixture.h"
+#include "tests/support/temp_dir.h"
+
+namespace gridcare::testing {
+namespace {
+
+const engine::TimePoint kT0 = engine::FromUnixMillis(1767225600000);
+
+// An executor that only collects what it is given, to run it when the test says so.
+class HeldTasks {
+ public:
+  engine::CaseService::Executor executor() {
+    return [this](std::function<void()> task) {
+      std::lock_guard lock(mu_);
+      tasks_.push_back(std::move(task));
+      handed_by_.push_back(std::this_thread::get_id());
+    };
+  }
+  std::size_t size() {
+    std::lock_guard lock(mu_);
+    return tasks_.size();
+  }
+  std::thread::id handed_by(std::size_t i) {
+    std::lock_guard lock(mu_);
+    return handed_by_.at(i);
+  }
+  void RunAll() {
+    std::vector<std::function<void()>> tasks;
+    {
+      std::lock_guard lock(mu_);
+      tasks.swap(tasks_);
+    }
+    for (auto& t : tasks) t();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::function<void()>> tasks_;
+  std::vector<std::thread::id> handed_by_;
+};
+
+TEST_CASE("an async create commits first, then hands listener and answer to the executor",
+          "[engine][async]") {
+  TempDir dir;
+  engine::ManualClock clock(kT0);
+  ServiceFixture world(dir.File("g.db"), clock);
+  int heard = 0;
+  world.cases->SetChangeListener(
+      [&](const engine::Case&, const std::vector<engine::CaseEvent>&) { ++heard; });
+  HeldTasks held;
+  std::optional<engine::Result<engine::CreateResult>> answer;
+  world.cases->CreateAsync(ActorNamed("gw111"), SampleReport("async-1"), held.executor(),
+                           [&](engine::Result<engine::CreateResult> r) { answer.emplace(r); });
+  // The call returned at once; the hand-over comes from the store's writer thread.
+  REQUIRE(Eventually([&] { return held.size() == 1; }));
+  CHECK(held.handed_by(0) != std::this_thread::get_id());
+  // Durable before it is handed over: another connection reads it already.
+  auto reader = world.store->Read();
+  REQUIRE(reader.ok());
+  auto found = (*reader)->FindCaseByRequestId("u-gw111", "async-1");
+  REQUIRE(found.ok());
+  CHECK(found->has_value());
+  // Nothing has run on the caller's side yet.
+  CHECK(heard == 0);
+  CHECK_FALSE(answer.has_value());
+  held.RunAll();
+  CHECK(heard == 1);
+  REQUIRE(answer.has_value());
+  REQUIRE(answer->ok());
+  CHECK((*answer)->created);
+  CHECK((*answer)->c.id == **found);
+}
+
+TEST_CASE("an async action that is refused hands its error over, and nobody hears of it",
+          "[engine][async]") {
+  TempDir dir;
+  engine::ManualClock clock(kT0);
+  ServiceFixture world(dir.File("g.db"), clock);
+  auto created = world.cases->Create(ActorNamed("gw111"), SampleReport());
+  REQUIRE(created.ok());
+  int heard = 0;
+  world.cases->SetChangeListener(
+      [&](const engine::Case&, const std::vector<engine::CaseEvent>&) { ++heard; });
+  HeldTasks held;
+  std::optional<engine::Result<engine::Case>> answer;
+  engine::CommandRequest accept;
+  accept.command = engine::Command::kAccept;  // a REPORTED case must be verified first
+  accept.expected_version = created->c.version;
+  world.cases->ActAsync(ActorNamed("gw111"), created->c.id, accept, held.executor(),
+                        [&](engine::Result<engine::Case> r) { answer.emplace(r); });
+  REQUIRE(Eventually([&] { return held.size() == 1; }));
+  held.RunAll();
+  REQUIRE(answer.has_value());
+  CHECK_FALSE(answer->ok());
+  CHECK(heard == 0);
+}
+
+TEST_CASE("the blocking create runs its listener on the calling thread, as before",
+          "[engine][async]") {
+  TempDir dir;
+  engine::ManualClock clock(kT0);
+  ServiceFixture world(dir.File("g.db"), clock);
+  std::thread::id listened_on;
+  world.cases->SetChangeListener([&](const engine::Case&, const std::vector<engine::CaseEvent>&) {
+    listened_on = std::this_thread::get_id();
+  });
+  REQUIRE(world.cases->Create(ActorNamed("gw111"), SampleReport()).ok());
+  CHECK(listened_on == std::this_thread::get_id());
+}
+
+}  // namespace
+}  // namespace gridcare::testing
