@@ -1,6 +1,8 @@
 // NotificationDispatcher: pull what each sink owes, try it, write down what happened.
 #include "app/notification_dispatcher.h"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 #include "handlers/metrics.h"
@@ -94,7 +96,10 @@ void NotificationDispatcher::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable() || sinks_.empty()) return;
   stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "gc-notify");
+    Loop();
+  });
 }
 
 void NotificationDispatcher::Stop() {

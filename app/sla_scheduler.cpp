@@ -1,6 +1,8 @@
 // SlaScheduler: an index lookup for the next deadline, one absolute wait, and batches.
 #include "app/sla_scheduler.h"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 #include "handlers/metrics.h"
@@ -37,7 +39,10 @@ void SlaScheduler::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "gc-sla");
+    Loop();
+  });
 }
 
 void SlaScheduler::Stop() {

@@ -691,6 +691,12 @@ int Main(int argc, char** argv) {
               "), %.2f s in COMMIT\n",
               batches, commands, batches ? static_cast<double>(commands) / batches : 0.0,
               ws1.max_batch, ws1.commit_seconds_sum - ws0.commit_seconds_sum);
+  const std::uint64_t syncs = ws1.wal_syncs - ws0.wal_syncs;
+  const double sync_seconds = ws1.wal_sync_seconds_sum - ws0.wal_sync_seconds_sum;
+  std::printf("  WAL: %" PRIu64 " fdatasyncs acknowledged them (%.1f commits each, %.2f ms each"
+              " on average)\n",
+              syncs, syncs ? static_cast<double>(batches) / syncs : 0.0,
+              syncs ? 1000 * sync_seconds / syncs : 0.0);
   create_errors.Print("creates");
 
   // 2. lifecycle of each created case

@@ -3,6 +3,8 @@
 // exceptions, on the I/O path.
 #include "handlers/http_server.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -431,8 +433,12 @@ std::uint16_t HttpServer::port() const {
 void HttpServer::Run() {
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.io_threads; ++i) {
-    threads.emplace_back([this] { impl_->ioc->run(); });
+    threads.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "gc-io");
+      impl_->ioc->run();
+    });
   }
+  pthread_setname_np(pthread_self(), "gc-io");  // Run's caller serves too
   impl_->ioc->run();
   for (auto& t : threads) t.join();
 }

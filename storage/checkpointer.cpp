@@ -1,6 +1,8 @@
 // The checkpoint thread and the WAL hook that wakes it. Not the write path (sqlite_store.cpp).
 #include "storage/checkpointer.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace gridcare::storage {
@@ -23,7 +25,12 @@ engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::stri
 
 Checkpointer::Checkpointer(Db db, CheckpointerOptions options)
     : options_(options), db_(std::move(db)) {
-  if (options_.start_frames > 0) thread_ = std::thread([this] { Loop(); });
+  if (options_.start_frames > 0) {
+    thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "gc-checkpoint");
+      Loop();
+    });
+  }
 }
 
 Checkpointer::~Checkpointer() {

@@ -1,6 +1,8 @@
 // The sync thread: take every acknowledgement handed in, one fdatasync, settle them all.
 #include "storage/wal_syncer.h"
 
+#include <pthread.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -51,7 +53,11 @@ engine::Result<WalSyncer::SyncFn> WalSyncer::FileSync(const std::string& wal_pat
   });
 }
 
-WalSyncer::WalSyncer(SyncFn sync) : sync_(std::move(sync)), thread_([this] { Loop(); }) {}
+WalSyncer::WalSyncer(SyncFn sync)
+    : sync_(std::move(sync)), thread_([this] {
+        pthread_setname_np(pthread_self(), "gc-walsync");
+        Loop();
+      }) {}
 
 WalSyncer::~WalSyncer() {
   {

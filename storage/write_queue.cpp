@@ -2,6 +2,8 @@
 // Not transactions: the runner SqliteStore hands in owns BEGIN/COMMIT/ROLLBACK.
 #include "storage/write_queue.h"
 
+#include <pthread.h>
+
 #include <future>
 #include <memory>
 #include <iterator>
@@ -13,7 +15,10 @@ using engine::Status;
 
 WriteQueue::WriteQueue(WriteQueueOptions options, Runner runner)
     : options_(options), runner_(std::move(runner)) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "gc-writer");  // for top -H, perf and gdb
+    Loop();
+  });
 }
 
 WriteQueue::~WriteQueue() {

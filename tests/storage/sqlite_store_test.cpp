@@ -3,11 +3,17 @@
 // Not list queries (list_cases_test.cpp) and not crash/disk-full (durability_test.cpp).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
 #include "storage/audit_verifier.h"
 #include "storage/case_row.h"
 #include "storage/event_chain.h"
 #include "storage/migrations.h"
 #include "storage/password_hash.h"
+#include "tests/support/eventually.h"
 #include "tests/support/temp_dir.h"
 #include "tests/storage/storage_test_util.h"
 
@@ -320,6 +326,29 @@ TEST_CASE("reads of personal data are logged in one batch", "[storage]") {
     return w.LogAccess({{"5", 1, T0(), "case"}, {"5", 1, T0(), "events"}});
   }).ok());
   CHECK(CountRows(path, "access_log") == 2);
+}
+
+// The names show in top -H, perf and gdb: which thread is the writer matters when reading
+// a profile of a busy server.
+TEST_CASE("the store's threads are named", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir.File("gc.db"));
+  const auto names = [] {
+    std::multiset<std::string> out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      out.insert(name);
+    }
+    return out;
+  };
+  // Each thread names itself as it starts.
+  CHECK(Eventually([&] {
+    const auto now = names();
+    return now.count("gc-writer") == 1 && now.count("gc-walsync") == 1 &&
+           now.count("gc-checkpoint") == 1;
+  }));
 }
 
 }  // namespace
