@@ -207,9 +207,9 @@ Db& Db::operator=(Db&& other) noexcept {
   return *this;
 }
 
-Result<Db> Db::Open(const std::string& path, int flags) {
+Result<Db> Db::Open(const std::string& path, int flags, const char* vfs) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, vfs);
   Db db(raw);  // closes `raw` on every return path, even when open failed
   if (rc != SQLITE_OK) return StatusFromSqlite(rc, raw, "open " + path);
   // Extended codes let constraint failures say which constraint (unique, trigger, ...).

@@ -81,8 +81,9 @@ class Db {
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
-  // `flags` as for sqlite3_open_v2 (SQLITE_OPEN_READONLY, or READWRITE | CREATE).
-  static engine::Result<Db> Open(const std::string& path, int flags);
+  // `flags` as for sqlite3_open_v2 (SQLITE_OPEN_READONLY, or READWRITE | CREATE); `vfs`
+  // names a registered VFS, nullptr for SQLite's default.
+  static engine::Result<Db> Open(const std::string& path, int flags, const char* vfs = nullptr);
 
   // Runs one or more statements without parameters (schema, pragmas, BEGIN/COMMIT).
   engine::Status Exec(std::string_view sql);

@@ -13,6 +13,7 @@
 #include "storage/migrations.h"
 #include "storage/store_reads.h"
 #include "storage/store_writes.h"
+#include "storage/wal_write_buffer.h"
 #include "storage/write_queue.h"
 
 namespace gridcare::storage {
@@ -184,7 +185,10 @@ CommandOutcome RunInTransaction(Db& db, const std::function<Status()>& body) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
-  GC_ASSIGN_OR_RETURN(Db writer, Db::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  // The writer's WAL frames go to the kernel one commit at a time (wal_write_buffer.h).
+  GC_ASSIGN_OR_RETURN(Db writer, Db::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                          options.gather_wal_writes ? WalWriteBufferVfs()
+                                                                    : nullptr));
   GC_RETURN_IF_ERROR(Configure(writer, options));
   {
     // WAL: readers never block the writer and the writer never blocks readers.
@@ -421,6 +425,16 @@ Result<std::unique_ptr<engine::StoreReader>> SqliteStore::Read() {
   auto reader = std::make_unique<SqliteReader>(pool_, std::move(db));
   GC_RETURN_IF_ERROR(reader->Begin());
   return std::unique_ptr<engine::StoreReader>(std::move(reader));
+}
+
+Status SqliteStore::FailWalFlushesForTesting(int count) {
+  WriteCommand command;
+  command.raw = [count](Db& db) {
+    return storage::FailWalFlushesForTesting(db.raw(), count)
+               ? Status::Ok()
+               : engine::FailedPrecondition("the writer does not gather its WAL writes");
+  };
+  return queue_->Run(std::move(command));
 }
 
 Status SqliteStore::SetMaxPageCountForTesting(std::int64_t pages) {

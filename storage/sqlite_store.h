@@ -41,6 +41,9 @@ struct SqliteStoreOptions {
   std::int64_t writer_mmap_bytes = std::int64_t{16} << 30;
   // WAL checkpoints run on a thread of their own, not in the writer's COMMIT.
   CheckpointerOptions checkpoints;
+  // The write connection hands each commit's WAL frames to the kernel in one write instead
+  // of two per frame (storage/wal_write_buffer.h). Off: SQLite's own writes.
+  bool gather_wal_writes = true;
   // Fault injection for tests: replaces the fdatasync of the WAL that acknowledges writes.
   WalSyncer::SyncFn wal_sync_for_testing;
 };
@@ -90,6 +93,9 @@ class SqliteStore : public engine::Store {
   // Fault injection for tests: sets the page cap (see Options); 0 lifts it. Runs on the
   // writer thread between two groups.
   engine::Status SetMaxPageCountForTesting(std::int64_t pages);
+  // Fault injection for tests: the next `count` writes of a commit's gathered WAL frames
+  // fail as if the disk were full. FAILED_PRECONDITION when gather_wal_writes is off.
+  engine::Status FailWalFlushesForTesting(int count);
 
   const std::string& path() const { return path_; }
 
