@@ -31,6 +31,7 @@ struct StoreConfig {
   int cache_mib = 64;             // its page cache
   std::int64_t mmap_mib = 16384;  // reads through a memory map this large; 0 = off
   int checkpoint_frames = 1000;   // WAL pages that wake the checkpoint thread; 0 = SQLite's own
+  bool gather_wal_writes = true;  // a commit's WAL frames in one write (wal_write_buffer.h)
 };
 
 struct WebhookConfig {

@@ -201,10 +201,15 @@ session_ttl = "1d"
 }
 
 TEST_CASE("store settings parse and bad ones name key and value", "[app]") {
-  const Config c = LoadOk("[store]\ncache_mib = 8\nmmap_mib = 0\ncheckpoint_frames = 0\n");
+  const Config c = LoadOk(
+      "[store]\ncache_mib = 8\nmmap_mib = 0\ncheckpoint_frames = 0\ngather_wal_writes = false\n");
   CHECK(c.store.cache_mib == 8);
   CHECK(c.store.mmap_mib == 0);
   CHECK(c.store.checkpoint_frames == 0);
+  CHECK_FALSE(c.store.gather_wal_writes);
+  CHECK(LoadOk("").store.gather_wal_writes);
+  CHECK_THAT(ErrorOf("[store]\ngather_wal_writes = 1\n"),
+             Catch::Contains("store.gather_wal_writes"));
   CHECK_THAT(ErrorOf("[store]\ncache_mib = 0\n"), Catch::Contains("store.cache_mib"));
   CHECK_THAT(ErrorOf("[store]\nmmap_mib = -1\n"), Catch::Contains("store.mmap_mib"));
   CHECK_THAT(ErrorOf("[store]\ncheckpoint_frames = \"1k\"\n"),

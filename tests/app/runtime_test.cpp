@@ -35,5 +35,15 @@ TEST_CASE("the config file's store.checkpoint_frames reaches the checkpoint thre
   CHECK(Eventually([&] { return rt->store->write_stats().checkpoints >= 1; }));
 }
 
+TEST_CASE("the config file's store.gather_wal_writes reaches the write connection", "[app]") {
+  TempDir on_dir;
+  auto on = OpenWithStoreConfig(on_dir, "gather_wal_writes = true\n");
+  CHECK(on->store->FailWalFlushesForTesting(0).ok());
+  TempDir off_dir;
+  auto off = OpenWithStoreConfig(off_dir, "gather_wal_writes = false\n");
+  CHECK(off->store->FailWalFlushesForTesting(0).code() == engine::ErrorCode::kFailedPrecondition);
+  SaveCases(*off->store, 2);
+}
+
 }  // namespace
 }  // namespace gridcare::testing
