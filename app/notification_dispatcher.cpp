@@ -1,11 +1,10 @@
 // NotificationDispatcher: pull what each sink owes, try it, write down what happened.
 #include "app/notification_dispatcher.h"
 
-#include <pthread.h>
-
 #include <spdlog/spdlog.h>
 
 #include "handlers/metrics.h"
+#include "storage/named_thread.h"
 
 #include <algorithm>
 #include <cmath>
@@ -96,20 +95,10 @@ void NotificationDispatcher::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable() || sinks_.empty()) return;
   stop_ = false;
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "gc-notify");
-    Loop();
-  });
+  thread_ = storage::StartNamedThread("gc-notify", [this] { Loop(); });
 }
 
-void NotificationDispatcher::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void NotificationDispatcher::Stop() { storage::StopThread(mu_, stop_, cv_, thread_); }
 
 void NotificationDispatcher::Poke() {
   {

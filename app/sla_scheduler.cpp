@@ -1,11 +1,10 @@
 // SlaScheduler: an index lookup for the next deadline, one absolute wait, and batches.
 #include "app/sla_scheduler.h"
 
-#include <pthread.h>
-
 #include <spdlog/spdlog.h>
 
 #include "handlers/metrics.h"
+#include "storage/named_thread.h"
 
 namespace gridcare::app {
 
@@ -39,20 +38,10 @@ void SlaScheduler::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "gc-sla");
-    Loop();
-  });
+  thread_ = storage::StartNamedThread("gc-sla", [this] { Loop(); });
 }
 
-void SlaScheduler::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void SlaScheduler::Stop() { storage::StopThread(mu_, stop_, cv_, thread_); }
 
 void SlaScheduler::Poke(engine::TimePoint due) {
   {

@@ -1,9 +1,9 @@
 // The checkpoint thread and the WAL hook that wakes it. Not the write path (sqlite_store.cpp).
 #include "storage/checkpointer.h"
 
-#include <pthread.h>
-
 #include <utility>
+
+#include "storage/named_thread.h"
 
 namespace gridcare::storage {
 
@@ -25,22 +25,10 @@ engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::stri
 
 Checkpointer::Checkpointer(Db db, CheckpointerOptions options)
     : options_(options), db_(std::move(db)) {
-  if (options_.start_frames > 0) {
-    thread_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "gc-checkpoint");
-      Loop();
-    });
-  }
+  if (options_.start_frames > 0) thread_ = StartNamedThread("gc-checkpoint", [this] { Loop(); });
 }
 
-Checkpointer::~Checkpointer() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
+Checkpointer::~Checkpointer() { StopThread(mu_, stop_, wake_, thread_); }
 
 engine::Status Checkpointer::Attach(Db& writer) {
   if (options_.start_frames <= 0) return engine::Status::Ok();

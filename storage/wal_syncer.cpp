@@ -1,14 +1,14 @@
 // The sync thread: take every acknowledgement handed in, one fdatasync, settle them all.
 #include "storage/wal_syncer.h"
 
-#include <pthread.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <utility>
+
+#include "storage/named_thread.h"
 
 namespace gridcare::storage {
 
@@ -54,19 +54,9 @@ engine::Result<WalSyncer::SyncFn> WalSyncer::FileSync(const std::string& wal_pat
 }
 
 WalSyncer::WalSyncer(SyncFn sync)
-    : sync_(std::move(sync)), thread_([this] {
-        pthread_setname_np(pthread_self(), "gc-walsync");
-        Loop();
-      }) {}
+    : sync_(std::move(sync)), thread_(StartNamedThread("gc-walsync", [this] { Loop(); })) {}
 
-WalSyncer::~WalSyncer() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
-}
+WalSyncer::~WalSyncer() { StopThread(mu_, stop_, wake_, thread_); }
 
 void WalSyncer::Committed(std::vector<Acknowledgement> acks) {
   {

@@ -2,12 +2,12 @@
 // Not transactions: the runner SqliteStore hands in owns BEGIN/COMMIT/ROLLBACK.
 #include "storage/write_queue.h"
 
-#include <pthread.h>
-
 #include <future>
 #include <memory>
 #include <iterator>
 #include <utility>
+
+#include "storage/named_thread.h"
 
 namespace gridcare::storage {
 
@@ -15,20 +15,10 @@ using engine::Status;
 
 WriteQueue::WriteQueue(WriteQueueOptions options, Runner runner)
     : options_(options), runner_(std::move(runner)) {
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "gc-writer");  // for top -H, perf and gdb
-    Loop();
-  });
+  thread_ = StartNamedThread("gc-writer", [this] { Loop(); });
 }
 
-WriteQueue::~WriteQueue() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
-}
+WriteQueue::~WriteQueue() { StopThread(mu_, stopping_, wake_, thread_); }
 
 void WriteQueue::Submit(WriteCommand command) {
   {
