@@ -316,10 +316,9 @@ app::SlaSchedulerOptions SchedulerOptions(const Options& o) {
 }
 
 void Wire(engine::CaseService& cases, app::SlaScheduler& scheduler, Watcher& watcher) {
-  cases.SetChangeListener([&scheduler, &watcher](const engine::Case& c,
-                                                 const std::vector<engine::CaseEvent>& events) {
-    watcher.OnChange(c, events);
-    scheduler.PokeFor(c);
+  cases.SetChangeListener([&scheduler, &watcher](const engine::CaseService::Change& change) {
+    watcher.OnChange(change.after, change.events);
+    scheduler.PokeFor(change.after);
   });
 }
 

@@ -38,19 +38,21 @@ void CaseService::SetChangeListener(ChangeListener listener) {
   listener_ = std::move(listener);
 }
 
-void CaseService::Notify(const Case& c, const std::vector<CaseEvent>& events) const {
+void CaseService::Notify(const Change& change) const {
   ChangeListener listener;
   {
     std::lock_guard lock(listener_mu_);
     listener = listener_;
   }
-  if (listener && !events.empty()) listener(c, events);
+  if (listener && !change.events.empty()) listener(change);
 }
 
-Status CaseService::Commit(StoreWriter& w, const Decision& d, const OrgTree& tree) {
+Result<bool> CaseService::Commit(StoreWriter& w, const Decision& d, const OrgTree& tree) {
   GC_RETURN_IF_ERROR(w.SaveCase(d.after, d.events));
   // Same transaction: a change and the news of it are written together or not at all.
-  return w.EnqueueNotifications(NotificationsFor(d.after, d.events, tree));
+  const std::vector<Notification> news = NotificationsFor(d.after, d.events, tree);
+  GC_RETURN_IF_ERROR(w.EnqueueNotifications(news));
+  return !news.empty();
 }
 
 void CaseService::Warn(const std::vector<std::string>& warnings) const {
@@ -102,6 +104,7 @@ struct CaseService::Pending {
   Value value{};
   std::vector<std::string> warnings;
   std::vector<CaseEvent> events;
+  bool queued_notifications = false;
 };
 
 template <typename Op, typename T>
@@ -110,7 +113,7 @@ void CaseService::Finish(std::shared_ptr<Op> op, Status status, Executor continu
   continue_on([this, op = std::move(op), status = std::move(status), done = std::move(done)] {
     if (!status.ok()) return done(status);
     Warn(op->warnings);
-    Notify(Changed(op->value), op->events);
+    Notify({Changed(op->value), op->events, op->queued_notifications});
     done(std::move(op->value));
   });
 }
@@ -124,6 +127,7 @@ void CaseService::CreateAsync(const Actor& actor, NewCase request, Executor cont
         const Actor& actor = op->actor;
         op->events.clear();
         op->warnings.clear();
+        op->queued_notifications = false;
         // Inside the write transaction: a retry racing the original sees its commit.
         GC_ASSIGN_OR_RETURN(auto existing,
                             w.FindCaseByRequestId(actor.user_id, op->request.request_id));
@@ -142,7 +146,7 @@ void CaseService::CreateAsync(const Actor& actor, NewCase request, Executor cont
             Decision d,
             DecideCreate(op->request, actor, op->now, id,
                          FormatCaseNumber(options_.number_prefix, year, serial), rules));
-        GC_RETURN_IF_ERROR(Commit(w, d, *op->tree));
+        GC_ASSIGN_OR_RETURN(op->queued_notifications, Commit(w, d, *op->tree));
         op->warnings = std::move(d.warnings);
         op->events = std::move(d.events);
         op->value = {std::move(d.after), true};
@@ -159,13 +163,11 @@ void CaseService::ActAsync(const Actor& actor, CaseId id, CommandRequest request
   auto op = std::make_shared<Op>(actor, std::move(request), tree(), clock_.Now());
   store_.WriteAsync(
       [this, op, id](StoreWriter& w) -> Status {
-        op->events.clear();
-        op->warnings.clear();
         const RuleBook rules{*op->tree, sla_, calendar_};
         GC_ASSIGN_OR_RETURN(Case before, ReadInScope(w, op->actor, id, *op->tree));
         GC_ASSIGN_OR_RETURN(Decision d,
                             DecideCommand(before, op->request, op->actor, op->now, rules));
-        GC_RETURN_IF_ERROR(Commit(w, d, *op->tree));
+        GC_ASSIGN_OR_RETURN(op->queued_notifications, Commit(w, d, *op->tree));
         op->warnings = std::move(d.warnings);
         op->events = std::move(d.events);
         op->value = std::move(d.after);
@@ -269,7 +271,12 @@ Result<int> CaseService::FireDeadlines(const std::vector<DueDeadline>& deadlines
   const TimePoint now = clock_.Now();
   const Actor system = Actor::System();
   std::vector<std::string> warnings;
-  std::vector<std::pair<Case, std::vector<CaseEvent>>> changed;
+  struct Fired {
+    Case after;
+    std::vector<CaseEvent> events;
+    bool queued_notifications;
+  };
+  std::vector<Fired> changed;
   const Status s = store_.Write([&](StoreWriter& w) -> Status {
     warnings.clear();
     changed.clear();
@@ -283,15 +290,15 @@ Result<int> CaseService::FireDeadlines(const std::vector<DueDeadline>& deadlines
       // FAILED_PRECONDITION: stale, the deadline no longer matches the case.
       if (!d.ok() && d.status().code() == ErrorCode::kFailedPrecondition) continue;
       if (!d.ok()) return d.status();
-      GC_RETURN_IF_ERROR(Commit(w, *d, *tree));
+      GC_ASSIGN_OR_RETURN(const bool queued, Commit(w, *d, *tree));
       for (auto& warning : d->warnings) warnings.push_back(std::move(warning));
-      changed.emplace_back(std::move(d->after), std::move(d->events));
+      changed.push_back({std::move(d->after), std::move(d->events), queued});
     }
     return Status::Ok();
   });
   if (!s.ok()) return s;
   Warn(warnings);
-  for (const auto& [c, events] : changed) Notify(c, events);
+  for (const Fired& f : changed) Notify({f.after, f.events, f.queued_notifications});
   return static_cast<int>(changed.size());
 }
 

@@ -41,8 +41,15 @@ class CaseService {
   CaseService(Store& store, const Clock& clock, std::shared_ptr<const OrgTree> tree,
               SlaPolicy sla, WorkCalendar calendar, Options options);
 
-  // Called after every committed change (from the committing thread; keep it quick).
-  using ChangeListener = std::function<void(const Case&, const std::vector<CaseEvent>&)>;
+  // What one committed command changed.
+  struct Change {
+    const Case& after;
+    const std::vector<CaseEvent>& events;
+    bool queued_notifications;  // it also wrote notifications to the outbox
+  };
+  // Called after every committed change, once it is durable, on the thread the command
+  // continues on (the caller's, or its executor's); keep it quick.
+  using ChangeListener = std::function<void(const Change&)>;
   void SetChangeListener(ChangeListener listener);
 
   // Loads the org tree from the store; call after an import.
@@ -93,7 +100,8 @@ class CaseService {
                            const OrgTree& tree);
   void Warn(const std::vector<std::string>& warnings) const;
 
-  static Status Commit(StoreWriter& w, const Decision& d, const OrgTree& tree);
+  // Saves the decision and queues the notifications it owes; true if there were any.
+  static Result<bool> Commit(StoreWriter& w, const Decision& d, const OrgTree& tree);
   template <typename Request, typename Value>
   struct Pending;
   // The case a finished command changed, for the change listener.
@@ -102,7 +110,7 @@ class CaseService {
   // Hands a settled command to `continue_on`: listener, warnings, then `done`.
   template <typename Op, typename T>
   void Finish(std::shared_ptr<Op> op, Status status, Executor continue_on, Done<T> done) const;
-  void Notify(const Case& c, const std::vector<CaseEvent>& events) const;
+  void Notify(const Change& change) const;
 
   Store& store_;
   const Clock& clock_;

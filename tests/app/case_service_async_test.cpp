@@ -60,7 +60,7 @@ TEST_CASE("an async create commits first, then hands listener and answer to the 
   ServiceFixture world(dir.File("g.db"), clock);
   int heard = 0;
   world.cases->SetChangeListener(
-      [&](const engine::Case&, const std::vector<engine::CaseEvent>&) { ++heard; });
+      [&](const engine::CaseService::Change&) { ++heard; });
   HeldTasks held;
   std::optional<engine::Result<engine::CreateResult>> answer;
   world.cases->CreateAsync(ActorNamed("gw111"), SampleReport("async-1"), held.executor(),
@@ -94,7 +94,7 @@ TEST_CASE("an async action that is refused hands its error over, and nobody hear
   REQUIRE(created.ok());
   int heard = 0;
   world.cases->SetChangeListener(
-      [&](const engine::Case&, const std::vector<engine::CaseEvent>&) { ++heard; });
+      [&](const engine::CaseService::Change&) { ++heard; });
   HeldTasks held;
   std::optional<engine::Result<engine::Case>> answer;
   engine::CommandRequest accept;
@@ -115,11 +115,25 @@ TEST_CASE("the blocking create runs its listener on the calling thread, as befor
   engine::ManualClock clock(kT0);
   ServiceFixture world(dir.File("g.db"), clock);
   std::thread::id listened_on;
-  world.cases->SetChangeListener([&](const engine::Case&, const std::vector<engine::CaseEvent>&) {
-    listened_on = std::this_thread::get_id();
-  });
+  world.cases->SetChangeListener(
+      [&](const engine::CaseService::Change&) { listened_on = std::this_thread::get_id(); });
   REQUIRE(world.cases->Create(ActorNamed("gw111"), SampleReport()).ok());
   CHECK(listened_on == std::this_thread::get_id());
+}
+
+// The server wakes the notification dispatcher on this flag alone.
+TEST_CASE("the change says whether it queued notifications", "[engine][async]") {
+  TempDir dir;
+  engine::ManualClock clock(kT0);
+  ServiceFixture world(dir.File("g.db"), clock);
+  std::vector<bool> queued;
+  world.cases->SetChangeListener(
+      [&](const engine::CaseService::Change& c) { queued.push_back(c.queued_notifications); });
+  REQUIRE(world.cases->Create(ActorNamed("gw111"), SampleReport("routine")).ok());
+  engine::NewCase urgent = SampleReport("urgent");
+  urgent.priority = engine::Priority::kUrgent;  // told to the township and the city at once
+  REQUIRE(world.cases->Create(ActorNamed("gw111"), urgent).ok());
+  CHECK(queued == std::vector<bool>{false, true});
 }
 
 }  // namespace
