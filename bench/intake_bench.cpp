@@ -541,6 +541,7 @@ struct RawResult {
   double single_seconds = 0;
   double decide_seconds = 0;
   double batched_cpu = 0;  // process CPU seconds: the writer thread does the work
+  std::uint64_t batched_wal_pages = 0;
   double single_cpu = 0;
 };
 
@@ -598,6 +599,7 @@ RawResult RawBaseline(const Options& o, const std::string& path, const City& cit
   RawResult r;
   r.decide_seconds = Seconds(SteadyClock::now() - d0);
 
+  const std::uint64_t pages0 = store->write_stats().wal_pages;
   const double bc0 = ProcessCpuSeconds();
   const auto b0 = SteadyClock::now();
   for (int i = 0; i < o.raw_cases; i += o.raw_batch) {
@@ -613,6 +615,7 @@ RawResult RawBaseline(const Options& o, const std::string& path, const City& cit
   r.batched_seconds = Seconds(SteadyClock::now() - b0);
   r.batched_cpu = ProcessCpuSeconds() - bc0;
   r.batched_cases = o.raw_cases;
+  r.batched_wal_pages = store->write_stats().wal_pages - pages0;
 
   const double sc0 = ProcessCpuSeconds();
   const auto s0 = SteadyClock::now();
@@ -627,6 +630,33 @@ RawResult RawBaseline(const Options& o, const std::string& path, const City& cit
   r.single_seconds = Seconds(SteadyClock::now() - s0);
   r.single_cpu = ProcessCpuSeconds() - sc0;
   return r;
+}
+
+// What the store did between two readings of its figures.
+void PrintStoreFigures(const engine::WriteStats& ws0, const engine::WriteStats& ws1) {
+  const std::uint64_t batches = ws1.batches - ws0.batches;
+  const std::uint64_t commands = ws1.commands - ws0.commands;
+  std::printf("  store: %" PRIu64 " commits for %" PRIu64
+              " writes (%.1f per commit, largest group so far %" PRIu64
+              "), %.2f s in COMMIT\n",
+              batches, commands, batches ? static_cast<double>(commands) / batches : 0.0,
+              ws1.max_batch, ws1.commit_seconds_sum - ws0.commit_seconds_sum);
+  const std::uint64_t syncs = ws1.wal_syncs - ws0.wal_syncs;
+  const double sync_seconds = ws1.wal_sync_seconds_sum - ws0.wal_sync_seconds_sum;
+  std::printf("  WAL: %" PRIu64 " fdatasyncs acknowledged them (%.1f commits each, %.2f ms each"
+              " on average); %.1f pages written per write\n",
+              syncs, syncs ? static_cast<double>(batches) / syncs : 0.0,
+              syncs ? 1000 * sync_seconds / syncs : 0.0,
+              commands ? static_cast<double>(ws1.wal_pages - ws0.wal_pages) / commands : 0.0);
+  const std::uint64_t inline_checkpoints = ws1.inline_checkpoints - ws0.inline_checkpoints;
+  std::printf("  checkpoints: %" PRIu64 " beside the writer, %" PRIu64
+              " by the writer itself (%.1f ms of its time each on average)\n",
+              ws1.checkpoints - ws0.checkpoints, inline_checkpoints,
+              inline_checkpoints ? 1000 *
+                                       (ws1.inline_checkpoint_seconds_sum -
+                                        ws0.inline_checkpoint_seconds_sum) /
+                                       inline_checkpoints
+                                 : 0.0);
 }
 
 // --- main -----------------------------------------------------------------------------------
@@ -684,19 +714,7 @@ int Main(int argc, char** argv) {
               creates_per_s);
   std::printf("  latency: %s\n", creates.latency.Summary().c_str());
   PrintCpu(creates);
-  const std::uint64_t batches = ws1.batches - ws0.batches;
-  const std::uint64_t commands = ws1.commands - ws0.commands;
-  std::printf("  store: %" PRIu64 " commits for %" PRIu64
-              " writes (%.1f per commit, largest group so far %" PRIu64
-              "), %.2f s in COMMIT\n",
-              batches, commands, batches ? static_cast<double>(commands) / batches : 0.0,
-              ws1.max_batch, ws1.commit_seconds_sum - ws0.commit_seconds_sum);
-  const std::uint64_t syncs = ws1.wal_syncs - ws0.wal_syncs;
-  const double sync_seconds = ws1.wal_sync_seconds_sum - ws0.wal_sync_seconds_sum;
-  std::printf("  WAL: %" PRIu64 " fdatasyncs acknowledged them (%.1f commits each, %.2f ms each"
-              " on average)\n",
-              syncs, syncs ? static_cast<double>(batches) / syncs : 0.0,
-              syncs ? 1000 * sync_seconds / syncs : 0.0);
+  PrintStoreFigures(ws0, ws1);
   create_errors.Print("creates");
 
   // 2. lifecycle of each created case
@@ -717,7 +735,9 @@ int Main(int argc, char** argv) {
   // 3. paced open loop
   Errors paced_errors;
   double lateness = 0;
+  const engine::WriteStats wp0 = server->runtime().store->write_stats();
   PhaseResult paced = PacedPhase(o, port, city, tokens, paced_errors, &lateness);
+  const engine::WriteStats wp1 = server->runtime().store->write_stats();
   const double p99_at_rate = paced.latency.At(0.99);
   std::printf("\n[3] paced creates, open loop, %d/s for %.0f s over %d connections\n",
               o.paced_rate, o.paced_seconds, o.connections);
@@ -726,6 +746,7 @@ int Main(int argc, char** argv) {
   std::printf("  latency from the scheduled send time: %s\n", paced.latency.Summary().c_str());
   std::printf("  worst lateness of a send behind its schedule: %.2f ms\n", lateness);
   PrintCpu(paced);
+  PrintStoreFigures(wp0, wp1);
   paced_errors.Print("paced creates");
 
   server->Shutdown();
@@ -742,6 +763,9 @@ int Main(int argc, char** argv) {
   std::printf("  batched, %d cases per transaction: %" PRId64
               " cases in %.2f s = %.0f cases/s (CPU %.2f s)\n",
               o.raw_batch, raw.batched_cases, raw.batched_seconds, raw_per_s, raw.batched_cpu);
+  std::printf("  log: %.1f pages written to the WAL per case, batched\n",
+              raw.batched_cases ? static_cast<double>(raw.batched_wal_pages) / raw.batched_cases
+                                : 0.0);
   std::printf("  one case per transaction:       %" PRId64
               " cases in %.2f s = %.0f cases/s (CPU %.2f s)\n",
               raw.single_cases, raw.single_seconds, raw_single_per_s, raw.single_cpu);

@@ -83,11 +83,13 @@ struct WriteStats {
   std::uint64_t commands = 0;           // Write() calls committed in them
   std::uint64_t failed_commits = 0;     // transactions that could not commit
   double commit_seconds_sum = 0;        // time spent in COMMIT (frames written, not synced)
+  std::uint64_t wal_pages = 0;          // pages those transactions wrote to the log
   std::uint64_t wal_syncs = 0;          // fsyncs that acknowledged committed groups
   double wal_sync_seconds_sum = 0;      // time spent in them (beside the writer)
   std::uint64_t max_batch = 0;          // largest group so far
   std::uint64_t checkpoints = 0;        // log checkpoints run beside the writer
   std::uint64_t inline_checkpoints = 0; // ... and by the writer (a long log's last; a lag)
+  double inline_checkpoint_seconds_sum = 0;  // the writer's time in them
   std::uint64_t wal_restarts = 0;       // times the log was copied back whole and restarted
 };
 

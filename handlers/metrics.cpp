@@ -97,6 +97,8 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
                 "Time the writer spent in COMMIT (WAL frames written; the fsync is the sync "
                 "thread's).",
                 s.commit_seconds_sum);
+  AppendCounter(&out, "gridcare_store_wal_pages_total",
+                "Database pages committed transactions wrote to the WAL.", s.wal_pages);
   AppendCounter(&out, "gridcare_store_wal_syncs_total",
                 "WAL fsyncs that acknowledged committed groups (one may cover several).",
                 s.wal_syncs);
@@ -109,6 +111,9 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
                 "WAL checkpoints the writer ran itself: a long log's last, or the thread fell "
                 "behind.",
                 s.inline_checkpoints);
+  AppendCounter(&out, "gridcare_store_inline_checkpoint_seconds_total",
+                "Time the writer spent in those checkpoints; commits wait meanwhile.",
+                s.inline_checkpoint_seconds_sum);
   AppendCounter(&out, "gridcare_store_wal_restarts_total",
                 "Times the WAL was copied back whole and started over from its beginning.",
                 s.wal_restarts);

@@ -1,6 +1,7 @@
 // The checkpoint thread and the WAL hook that wakes it. Not the write path (sqlite_store.cpp).
 #include "storage/checkpointer.h"
 
+#include <chrono>
 #include <utility>
 
 #include "storage/named_thread.h"
@@ -74,7 +75,13 @@ void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
   // file back to journal_size_limit; checkpoints beside a busy writer never get there.
   const bool long_log = wal_frames >= options_.restart_frames && waiting < options_.start_frames;
   if (waiting >= options_.writer_takes_over_frames || long_log) {
-    if (const auto done = Checkpoint(writer)) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto done = Checkpoint(writer);
+    inline_checkpoint_micros_ += static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                              start)
+            .count());
+    if (done) {
       ++inline_checkpoints_;
       if (long_log && done->second == done->first) ++restarts_;
     }

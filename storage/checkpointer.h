@@ -57,6 +57,8 @@ class Checkpointer {
 
   std::uint64_t checkpoints() const { return checkpoints_.load(); }
   std::uint64_t inline_checkpoints() const { return inline_checkpoints_.load(); }
+  // Time the writer spent in them (its commits wait meanwhile).
+  double inline_checkpoint_seconds() const { return inline_checkpoint_micros_.load() / 1e6; }
   // Inline checkpoints that left the long log fully copied, to be started over.
   std::uint64_t restarts() const { return restarts_.load(); }
 
@@ -75,6 +77,7 @@ class Checkpointer {
   std::atomic<std::uint64_t> last_{0};
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> inline_checkpoints_{0};
+  std::atomic<std::uint64_t> inline_checkpoint_micros_{0};
   std::atomic<std::uint64_t> restarts_{0};
   std::mutex mu_;
   std::condition_variable wake_;

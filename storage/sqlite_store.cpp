@@ -365,6 +365,13 @@ Status SqliteStore::RunGroup(WriteGroup& group) {
       if (!commit.ok()) group_failure = CannotWrite(commit, "commit failed");
     }
   }
+  // Pages written to the log since the last group (the counter is reset on each read):
+  // what a group costs the writer, the sync and the checkpoint, beyond its rows.
+  int wal_pages = 0;
+  {
+    int high = 0;
+    sqlite3_db_status(writer_.raw(), SQLITE_DBSTATUS_CACHE_WRITE, &wal_pages, &high, 1);
+  }
   // Nothing of a failed group may stay behind for the next one to commit.
   if (!group_failure.ok() && !writer_.InAutocommit()) (void)writer_.Exec("ROLLBACK");
 
@@ -374,7 +381,7 @@ Status SqliteStore::RunGroup(WriteGroup& group) {
     if (out.status.ok()) ++committed;
   }
   if (!group_failure.ok() && access.ok()) access = group_failure;
-  RecordGroupStats(group_failure.ok(), size, committed, commit_seconds);
+  RecordGroupStats(group_failure.ok(), size, committed, commit_seconds, wal_pages);
 
   if (group_failure.ok()) {
     // Committed but not yet synced: a caller must not see OK before the group is on disk.
@@ -394,7 +401,8 @@ Status SqliteStore::RunGroup(WriteGroup& group) {
 }
 
 void SqliteStore::RecordGroupStats(bool committed, std::size_t group_size,
-                                   std::size_t committed_commands, double commit_seconds) {
+                                   std::size_t committed_commands, double commit_seconds,
+                                   int wal_pages) {
   std::lock_guard lock(stats_mu_);
   if (!committed) {
     ++stats_.failed_commits;
@@ -404,6 +412,7 @@ void SqliteStore::RecordGroupStats(bool committed, std::size_t group_size,
   stats_.commands += committed_commands;
   stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, group_size);
   stats_.commit_seconds_sum += commit_seconds;
+  stats_.wal_pages += static_cast<std::uint64_t>(wal_pages);
 }
 
 engine::WriteStats SqliteStore::write_stats() const {
@@ -414,6 +423,7 @@ engine::WriteStats SqliteStore::write_stats() const {
   }
   stats.checkpoints = checkpointer_->checkpoints();
   stats.inline_checkpoints = checkpointer_->inline_checkpoints();
+  stats.inline_checkpoint_seconds_sum = checkpointer_->inline_checkpoint_seconds();
   stats.wal_restarts = checkpointer_->restarts();
   stats.wal_syncs = syncer_->syncs();
   stats.wal_sync_seconds_sum = syncer_->sync_seconds();

@@ -106,7 +106,7 @@ class SqliteStore : public engine::Store {
   // On the writer thread: one transaction for the group (see WriteQueue::Runner).
   engine::Status RunGroup(WriteGroup& group);
   void RecordGroupStats(bool committed, std::size_t group_size, std::size_t committed_commands,
-                        double commit_seconds);
+                        double commit_seconds, int wal_pages);
 
   std::string path_;
   Options options_;

@@ -252,6 +252,9 @@ TEST_CASE("health, metrics and stats answer", "[e2e]") {
   CHECK(metrics.body.find("gridcare_http_requests_total{route=\"/v1/cases\",status=\"201\"} 1") !=
         std::string::npos);
   CHECK(metrics.body.find("gridcare_cases_open 1") != std::string::npos);
+  CHECK(metrics.body.find("gridcare_store_wal_pages_total ") != std::string::npos);
+  CHECK(metrics.body.find("gridcare_store_wal_pages_total 0\n") == std::string::npos);
+  CHECK(metrics.body.find("gridcare_store_inline_checkpoint_seconds_total ") != std::string::npos);
   auto stats = sup.Call("GET", "/v1/stats");
   REQUIRE(stats.status == 200);
   CHECK(stats.body.find("\"unitId\":\"T1\"") != std::string::npos);

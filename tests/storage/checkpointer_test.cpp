@@ -69,6 +69,7 @@ TEST_CASE("the writer checkpoints itself when the thread has fallen far behind",
   SaveBigCases(*store, 20);
   CHECK(MainFileBytes(path) > before + 8 * 8000);
   CHECK(store->write_stats().inline_checkpoints >= 1);
+  CHECK(store->write_stats().inline_checkpoint_seconds_sum > 0);
   CHECK(store->write_stats().checkpoints == 0);
   CHECK(RawInt(path, "SELECT count(*) FROM cases") == 20);
 }

@@ -128,6 +128,9 @@ TEST_CASE("concurrent writers all succeed and share commits", "[storage]") {
   CHECK(stats.max_batch > 1);
   CHECK(stats.batches < stats.commands);
   CHECK(stats.failed_commits == 0);
+  // Every committed case wrote at least its row's page, and groups shared pages.
+  CHECK(stats.wal_pages >= stats.batches);
+  CHECK(stats.wal_pages < 20 * stats.commands);
 }
 
 TEST_CASE("a failing command leaves nothing behind and does not disturb the rest of its group",
