@@ -300,7 +300,8 @@ Status ReadServer(const Reader& r, const toml::node& node, ServerConfig& server)
 Status ReadStore(const Reader& r, const toml::node& node, StoreConfig& store) {
   const toml::table* table = node.as_table();
   if (table == nullptr) return r.NotATable(node, "store");
-  constexpr std::string_view kKeys = "cache_mib, mmap_mib, checkpoint_frames, gather_wal_writes";
+  constexpr std::string_view kKeys =
+      "cache_mib, mmap_mib, checkpoint_frames, checkpoint_flush_kib, gather_wal_writes";
   for (const auto& [key, child] : *table) {
     const std::string_view k = key.str();
     const std::string full = "store." + std::string(k);
@@ -312,6 +313,8 @@ Status ReadStore(const Reader& r, const toml::node& node, StoreConfig& store) {
     } else if (k == "checkpoint_frames") {
       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 0, 1000000));
       store.checkpoint_frames = static_cast<int>(v);
+    } else if (k == "checkpoint_flush_kib") {
+      GC_ASSIGN_OR_RETURN(store.checkpoint_flush_kib, r.Integer(child, full, 0, 1 << 20));
     } else if (k == "gather_wal_writes") {
       GC_ASSIGN_OR_RETURN(store.gather_wal_writes, r.Boolean(child, full));
     } else {

@@ -31,7 +31,10 @@ struct StoreConfig {
   int cache_mib = 64;             // its page cache
   std::int64_t mmap_mib = 16384;  // reads through a memory map this large; 0 = off
   int checkpoint_frames = 1000;   // WAL pages that wake the checkpoint thread; 0 = SQLite's own
-  bool gather_wal_writes = true;  // a commit's WAL frames in one write (wal_write_buffer.h)
+  // The checkpoint thread waits for the writeback of every this many KiB it copies; 0 = the
+  // kernel's own pace (checkpointer.h).
+  std::int64_t checkpoint_flush_kib = 256;
+  bool gather_wal_writes = true;  // a commit's WAL frames in one write (store_vfs.h)
 };
 
 struct WebhookConfig {

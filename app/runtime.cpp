@@ -24,6 +24,7 @@ engine::Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& db_path,
   store.writer_cache_kib = rt->config.store.cache_mib * 1024;
   store.writer_mmap_bytes = rt->config.store.mmap_mib << 20;
   store.checkpoints.start_frames = rt->config.store.checkpoint_frames;
+  store.checkpoints.flush_after_bytes = rt->config.store.checkpoint_flush_kib << 10;
   store.gather_wal_writes = rt->config.store.gather_wal_writes;
   GC_ASSIGN_OR_RETURN(rt->store, storage::SqliteStore::Open(db_path, store));
   rt->clock = clock ? std::move(clock) : std::make_unique<SystemClock>();

@@ -60,6 +60,7 @@ struct Options {
   int villages_per_township = 4;
   int grids_per_village = 10;  // 5 × 4 × 10 = 200 grids
   std::string dir;             // where the stores go; default: the system temp dir
+  std::string config;          // the server's config file; empty: defaults
 };
 
 // CLI11 parses and checks the options; --help lists them. Returns -1 to go on, or the exit
@@ -82,6 +83,9 @@ int ParseOptions(int argc, char** argv, Options* o) {
   app.add_option("--raw-single-cases", o->raw_single_cases)->check(CLI::Range(0, 1000000000));
   app.add_option("--grids-per-village", o->grids_per_village)->check(CLI::Range(1, 1000000000));
   app.add_option("--dir", o->dir, "where the stores go (default: the system temp dir)");
+  app.add_option("--config", o->config,
+                 "the server's TOML config, e.g. to compare [store] settings (default: none)")
+      ->check(CLI::ExistingFile);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -547,7 +551,8 @@ struct RawResult {
 
 // The same rows the server writes — case, REPORTED event (hash-chained), idempotency key and
 // deadlines — built by the engine's own DecideCreate up front, then saved with
-// StoreWriter::SaveCase straight into a fresh SqliteStore (WAL, synchronous=FULL).
+// StoreWriter::SaveCase straight into a fresh SqliteStore (the server's write path: WAL, each
+// Write acknowledged after the sync thread's fdatasync).
 RawResult RawBaseline(const Options& o, const std::string& path, const City& city) {
   auto opened = storage::SqliteStore::Open(path);
   if (!opened.ok()) Die("raw store: " + opened.status().ToString());
@@ -691,7 +696,7 @@ int Main(int argc, char** argv) {
   std::printf("  seeded %zu org units (%zu villages, %zu grids) and %zu users\n",
               city.units.size(), city.villages.size(), city.grids.size(), city.users.size());
 
-  auto started = app::ServerApp::Start({server_db, "", "127.0.0.1:0"});
+  auto started = app::ServerApp::Start({server_db, o.config, "127.0.0.1:0"});
   if (!started.ok()) Die("server: " + started.status().ToString());
   std::unique_ptr<app::ServerApp> server = std::move(started).value();
   const int port = server->port();

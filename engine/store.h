@@ -90,6 +90,7 @@ struct WriteStats {
   std::uint64_t checkpoints = 0;        // log checkpoints run beside the writer
   std::uint64_t inline_checkpoints = 0; // ... and by the writer (a long log's last; a lag)
   double inline_checkpoint_seconds_sum = 0;  // the writer's time in them
+  std::uint64_t checkpoint_writeback_waits = 0;  // the thread's paced writeback
   std::uint64_t wal_restarts = 0;       // times the log was copied back whole and restarted
 };
 

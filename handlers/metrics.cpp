@@ -114,6 +114,10 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
   AppendCounter(&out, "gridcare_store_inline_checkpoint_seconds_total",
                 "Time the writer spent in those checkpoints; commits wait meanwhile.",
                 s.inline_checkpoint_seconds_sum);
+  AppendCounter(&out, "gridcare_store_checkpoint_writeback_waits_total",
+                "Times the checkpoint thread waited for the database file's writeback, which "
+                "it paces so that WAL syncs never queue behind a burst.",
+                s.checkpoint_writeback_waits);
   AppendCounter(&out, "gridcare_store_wal_restarts_total",
                 "Times the WAL was copied back whole and started over from its beginning.",
                 s.wal_restarts);

@@ -11,7 +11,7 @@ namespace gridcare::storage {
 engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::string& path,
                                                                CheckpointerOptions options,
                                                                int busy_timeout_ms) {
-  GC_ASSIGN_OR_RETURN(Db db, Db::Open(path, SQLITE_OPEN_READWRITE));
+  GC_ASSIGN_OR_RETURN(Db db, Db::Open(path, SQLITE_OPEN_READWRITE, StoreVfs()));
   GC_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms)));
   // A connection reads the file (and finds the WAL) only when it first runs a statement;
   // until then a checkpoint on it does nothing and reports -1 frames.
@@ -26,6 +26,9 @@ engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::stri
 
 Checkpointer::Checkpointer(Db db, CheckpointerOptions options)
     : options_(options), db_(std::move(db)) {
+  pacing_.flush_after_bytes = options_.flush_after_bytes;
+  // If it cannot (the file will not open a second time) the kernel writes back as it likes.
+  if (options_.flush_after_bytes > 0) (void)PaceWriteback(db_.raw(), &pacing_);
   if (options_.start_frames > 0) thread_ = StartNamedThread("gc-checkpoint", [this] { Loop(); });
 }
 

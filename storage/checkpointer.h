@@ -17,6 +17,7 @@
 
 #include "engine/status.h"
 #include "storage/sqlite.h"
+#include "storage/store_vfs.h"
 
 namespace gridcare::storage {
 
@@ -34,6 +35,10 @@ struct CheckpointerOptions {
   // its start and cut back to `wal_size_limit_bytes` when longer.
   int restart_frames = 16384;
   std::int64_t wal_size_limit_bytes = std::int64_t{64} << 20;
+  // The thread waits for the kernel to write back every this many bytes it copies into the
+  // database file, so that no WAL sync waits behind a burst at the device (store_vfs.h).
+  // 0: the kernel writes them back when it likes, at the latest at the checkpoint's fsync.
+  std::int64_t flush_after_bytes = 256 << 10;
 };
 
 class Checkpointer {
@@ -61,6 +66,8 @@ class Checkpointer {
   double inline_checkpoint_seconds() const { return inline_checkpoint_micros_.load() / 1e6; }
   // Inline checkpoints that left the long log fully copied, to be started over.
   std::uint64_t restarts() const { return restarts_.load(); }
+  // Times the thread waited for the database file's writeback (flush_after_bytes).
+  std::uint64_t writeback_waits() const { return pacing_.flushes.load(); }
 
  private:
   Checkpointer(Db db, CheckpointerOptions options);
@@ -72,7 +79,8 @@ class Checkpointer {
   void Loop();
 
   const CheckpointerOptions options_;
-  Db db_;  // used by the thread only
+  WritebackPacing pacing_;  // before db_: its database file points to it until closed
+  Db db_;                   // used by the thread only
   // The last checkpoint: WAL size (high 32 bits) and frames of it copied back (low 32).
   std::atomic<std::uint64_t> last_{0};
   std::atomic<std::uint64_t> checkpoints_{0};

@@ -13,7 +13,7 @@
 #include "storage/migrations.h"
 #include "storage/store_reads.h"
 #include "storage/store_writes.h"
-#include "storage/wal_write_buffer.h"
+#include "storage/store_vfs.h"
 #include "storage/write_queue.h"
 
 namespace gridcare::storage {
@@ -185,9 +185,9 @@ CommandOutcome RunInTransaction(Db& db, const std::function<Status()>& body) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
-  // The writer's WAL frames go to the kernel one commit at a time (wal_write_buffer.h).
+  // The writer's WAL frames go to the kernel one commit at a time (store_vfs.h).
   GC_ASSIGN_OR_RETURN(Db writer, Db::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                          options.gather_wal_writes ? WalWriteBufferVfs()
+                                          options.gather_wal_writes ? StoreVfs()
                                                                     : nullptr));
   GC_RETURN_IF_ERROR(Configure(writer, options));
   {
@@ -425,6 +425,7 @@ engine::WriteStats SqliteStore::write_stats() const {
   stats.inline_checkpoints = checkpointer_->inline_checkpoints();
   stats.inline_checkpoint_seconds_sum = checkpointer_->inline_checkpoint_seconds();
   stats.wal_restarts = checkpointer_->restarts();
+  stats.checkpoint_writeback_waits = checkpointer_->writeback_waits();
   stats.wal_syncs = syncer_->syncs();
   stats.wal_sync_seconds_sum = syncer_->sync_seconds();
   return stats;

@@ -42,7 +42,7 @@ struct SqliteStoreOptions {
   // WAL checkpoints run on a thread of their own, not in the writer's COMMIT.
   CheckpointerOptions checkpoints;
   // The write connection hands each commit's WAL frames to the kernel in one write instead
-  // of two per frame (storage/wal_write_buffer.h). Off: SQLite's own writes.
+  // of two per frame (storage/store_vfs.h). Off: SQLite's own writes.
   bool gather_wal_writes = true;
   // Fault injection for tests: replaces the fdatasync of the WAL that acknowledges writes.
   WalSyncer::SyncFn wal_sync_for_testing;

@@ -202,11 +202,16 @@ session_ttl = "1d"
 
 TEST_CASE("store settings parse and bad ones name key and value", "[app]") {
   const Config c = LoadOk(
-      "[store]\ncache_mib = 8\nmmap_mib = 0\ncheckpoint_frames = 0\ngather_wal_writes = false\n");
+      "[store]\ncache_mib = 8\nmmap_mib = 0\ncheckpoint_frames = 0\ngather_wal_writes = false\n"
+      "checkpoint_flush_kib = 0\n");
   CHECK(c.store.cache_mib == 8);
   CHECK(c.store.mmap_mib == 0);
   CHECK(c.store.checkpoint_frames == 0);
   CHECK_FALSE(c.store.gather_wal_writes);
+  CHECK(c.store.checkpoint_flush_kib == 0);
+  CHECK(LoadOk("").store.checkpoint_flush_kib == 256);
+  CHECK_THAT(ErrorOf("[store]\ncheckpoint_flush_kib = -1\n"),
+             Catch::Contains("store.checkpoint_flush_kib"));
   CHECK(LoadOk("").store.gather_wal_writes);
   CHECK_THAT(ErrorOf("[store]\ngather_wal_writes = 1\n"),
              Catch::Contains("store.gather_wal_writes"));

@@ -35,6 +35,19 @@ TEST_CASE("the config file's store.checkpoint_frames reaches the checkpoint thre
   CHECK(Eventually([&] { return rt->store->write_stats().checkpoints >= 1; }));
 }
 
+TEST_CASE("the config file's store.checkpoint_flush_kib paces the checkpoint thread", "[app]") {
+  TempDir paced_dir;
+  // 1 KiB: every page the thread copies back waits for its writeback.
+  auto paced = OpenWithStoreConfig(paced_dir, "checkpoint_frames = 1\ncheckpoint_flush_kib = 1\n");
+  SaveCases(*paced->store, 3);
+  CHECK(Eventually([&] { return paced->store->write_stats().checkpoint_writeback_waits >= 1; }));
+  TempDir off_dir;
+  auto off = OpenWithStoreConfig(off_dir, "checkpoint_frames = 1\ncheckpoint_flush_kib = 0\n");
+  SaveCases(*off->store, 3);
+  CHECK(Eventually([&] { return off->store->write_stats().checkpoints >= 1; }));
+  CHECK(off->store->write_stats().checkpoint_writeback_waits == 0);
+}
+
 TEST_CASE("the config file's store.gather_wal_writes reaches the write connection", "[app]") {
   TempDir on_dir;
   auto on = OpenWithStoreConfig(on_dir, "gather_wal_writes = true\n");

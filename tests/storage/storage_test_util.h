@@ -173,4 +173,15 @@ inline std::int64_t RawInt(const std::string& path, const std::string& sql) {
   return *v;
 }
 
+// SQLite's own check of the file: "ok", or what is wrong.
+inline std::string IntegrityCheck(const std::string& path) {
+  auto db = storage::Db::Open(path, SQLITE_OPEN_READONLY);
+  REQUIRE(db.ok());
+  auto stmt = db->Prepare("PRAGMA integrity_check");
+  REQUIRE(stmt.ok());
+  auto row = stmt->Step();
+  REQUIRE(row.ok());
+  return stmt->Text(0);
+}
+
 }  // namespace gridcare::testing

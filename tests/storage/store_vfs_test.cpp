@@ -1,6 +1,7 @@
-// The writer's gathered WAL writes (storage/wal_write_buffer.h): a commit is in the file
-// before anyone can see it, a failed write of the gathered frames fails its commit and
-// leaves nothing behind, and the file is sound afterwards. Crashes: durability_test.cpp.
+// The store's VFS (storage/store_vfs.h). The writer's gathered WAL writes: a commit is in
+// the file before anyone can see it, a failed write of the gathered frames fails its commit
+// and leaves nothing behind, and the file is sound afterwards. Paced writeback: only where
+// asked. Crashes: durability_test.cpp; pacing through the checkpointer: checkpointer_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "storage/audit_verifier.h"
+#include "storage/store_vfs.h"
 #include "tests/storage/storage_test_util.h"
 #include "tests/support/temp_dir.h"
 
@@ -17,16 +19,6 @@ namespace {
 
 using engine::ErrorCode;
 using engine::Status;
-
-std::string IntegrityCheck(const std::string& path) {
-  auto db = storage::Db::Open(path, SQLITE_OPEN_READONLY);
-  REQUIRE(db.ok());
-  auto stmt = db->Prepare("PRAGMA integrity_check");
-  REQUIRE(stmt.ok());
-  auto row = stmt->Step();
-  REQUIRE(row.ok());
-  return stmt->Text(0);
-}
 
 TEST_CASE("every acknowledged commit is readable at once by other connections, under load",
           "[storage][wal]") {
@@ -111,6 +103,30 @@ TEST_CASE("a failed write of a commit's gathered frames fails the commit and lea
   CHECK(IntegrityCheck(path) == "ok");
   auto reopened = OpenStore(path);
   CHECK(RawInt(path, "SELECT count(*) FROM cases WHERE id IN (1, 3)") == 2);
+}
+
+TEST_CASE("writeback pacing applies only to a database this VFS opened", "[storage][wal]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  OpenStore(path).reset();  // the schema
+  storage::WritebackPacing pacing;
+  pacing.flush_after_bytes = 4096;
+  auto plain = storage::Db::Open(path, SQLITE_OPEN_READWRITE);
+  REQUIRE(plain.ok());
+  CHECK_FALSE(storage::PaceWriteback(plain->raw(), &pacing));
+
+  auto ours = storage::Db::Open(path, SQLITE_OPEN_READWRITE, storage::StoreVfs());
+  REQUIRE(ours.ok());
+  storage::WritebackPacing off;
+  CHECK_FALSE(storage::PaceWriteback(ours->raw(), &off));  // no size: nothing to pace
+  REQUIRE(storage::PaceWriteback(ours->raw(), &pacing));
+  // Without WAL (rollback journal) every commit writes the database file itself.
+  REQUIRE(ours->Exec("PRAGMA journal_mode = DELETE").ok());
+  REQUIRE(ours->Exec("CREATE TABLE blob_pages (b BLOB)").ok());
+  REQUIRE(ours->Exec("INSERT INTO blob_pages VALUES (zeroblob(65536))").ok());
+  CHECK(pacing.flushes.load() >= 8);  // 64 KiB and more, in waits of 4 KiB
+  *ours = storage::Db();
+  CHECK(IntegrityCheck(path) == "ok");
 }
 
 TEST_CASE("with gathering off the writer uses SQLite's own writes", "[storage][wal]") {
