@@ -43,12 +43,19 @@ bool Api::TryHandleInline(const HttpRequest& request, const Responder& respond) 
   // POST /v1/cases and /v1/cases/{id}:{action}: parsing, a cached session and queueing the
   // write. An uncached session needs a store read, so that request goes to a worker.
   if (request.method != "POST" || request.target.rfind("/v1/cases", 0) != 0) return false;
-  if (!deps_.auth.IsCached(request.Header("authorization"))) return false;
-  Handle(request, respond);
+  // The caller found here is the one the request runs as: asking the cache twice could
+  // miss the second time (the entry expiring in between) and read the store on this thread.
+  const std::optional<Caller> caller = deps_.auth.CachedCaller(request.Header("authorization"));
+  if (!caller) return false;
+  Handle(request, respond, &*caller);
   return true;
 }
 
 void Api::Handle(const HttpRequest& request, const Responder& respond) {
+  Handle(request, respond, nullptr);
+}
+
+void Api::Handle(const HttpRequest& request, const Responder& respond, const Caller* known) {
   const auto start = std::chrono::steady_clock::now();
   // Written while routing, read when the answer goes out (maybe later, on another thread).
   auto route = std::make_shared<std::string>("unmatched");
@@ -58,7 +65,9 @@ void Api::Handle(const HttpRequest& request, const Responder& respond) {
     deps_.metrics.ObserveRequest(*route, response.status, seconds);
   });
   try {
-    if (auto response = Route(request, route.get(), timed)) timed.Send(std::move(*response));
+    if (auto response = Route(request, route.get(), timed, known)) {
+      timed.Send(std::move(*response));
+    }
   } catch (const std::exception& e) {
     timed.Send(ErrorReply(engine::Internal(std::string("unexpected error: ") + e.what()),
                           WantsBinary(request)));
@@ -66,7 +75,7 @@ void Api::Handle(const HttpRequest& request, const Responder& respond) {
 }
 
 std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* route,
-                                       const Responder& respond) {
+                                       const Responder& respond, const Caller* known) {
   std::string path;
   std::map<std::string, std::string> query;
   const bool binary = WantsBinary(request);
@@ -95,7 +104,8 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
   }
   if (path.rfind("/v1/", 0) != 0) return NoSuchEndpoint(request, binary);
 
-  auto caller = deps_.auth.Authenticate(request.Header("authorization"));
+  auto caller = known != nullptr ? engine::Result<Caller>(*known)
+                                 : deps_.auth.Authenticate(request.Header("authorization"));
   if (!caller.ok()) return ErrorReply(caller.status(), binary);
 
   if (path == "/v1/sessions/current" && m == "DELETE") {

@@ -40,9 +40,12 @@ class Api {
   bool TryHandleInline(const HttpRequest& request, const Responder& respond);
 
  private:
+  // `known`: the caller, already authenticated from the session cache; null to
+  // authenticate here (which may read the store).
+  void Handle(const HttpRequest& request, const Responder& respond, const Caller* known);
   // An answer, or none when the endpoint took `respond` to answer later.
   std::optional<HttpResponse> Route(const HttpRequest& request, std::string* route,
-                                    const Responder& respond);
+                                    const Responder& respond, const Caller* known);
   ApiDeps deps_;
 };
 

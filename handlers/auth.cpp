@@ -88,9 +88,10 @@ std::optional<Caller> Authenticator::FromCache(const std::string& hash, engine::
   return std::nullopt;
 }
 
-bool Authenticator::IsCached(std::string_view header) {
+std::optional<Caller> Authenticator::CachedCaller(std::string_view header) {
   auto token = BearerToken(header);
-  return token.ok() && FromCache(storage::Sha256Hex(*token), clock_.Now()).has_value();
+  if (!token.ok()) return std::nullopt;
+  return FromCache(storage::Sha256Hex(*token), clock_.Now());
 }
 
 engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {

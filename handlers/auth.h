@@ -36,8 +36,9 @@ class Authenticator {
   engine::Result<SignedIn> SignIn(const std::string& username, const std::string& password);
   // From an "Authorization: Bearer TOKEN" header value.
   engine::Result<Caller> Authenticate(std::string_view authorization_header);
-  // Whether Authenticate would answer from the cache, i.e. without reading the store.
-  bool IsCached(std::string_view authorization_header);
+  // What Authenticate would answer if it can answer from the cache, i.e. without reading
+  // the store; nullopt otherwise (not cached, expired, or a malformed header).
+  std::optional<Caller> CachedCaller(std::string_view authorization_header);
   engine::Status SignOut(const Caller& caller);
 
   // A verified token is remembered this long, so most requests skip the session lookup.
