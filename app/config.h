@@ -24,6 +24,8 @@ struct ServerConfig {
   engine::Millis idle_timeout = std::chrono::seconds(60);
   int max_connections = 1024;
   engine::Millis session_ttl = std::chrono::hours(12);
+  int io_threads = 0;       // threads serving connections (and parsing, rendering); 0 = one per core
+  int worker_threads = 64;  // threads for requests that block: reads, sign-in
 };
 
 // [store]: the SQLite write connection (storage::SqliteStoreOptions).

@@ -3,6 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace gridcare::app {
 
 engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptions& options,
@@ -20,6 +23,10 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   http.read_timeout = sc.read_timeout;
   http.idle_timeout = sc.idle_timeout;
   http.max_connections = sc.max_connections;
+  http.io_threads = sc.io_threads > 0
+                        ? sc.io_threads
+                        : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  http.worker_threads = sc.worker_threads;
 
   app->auth_ = std::make_unique<handlers::Authenticator>(*rt.store, *rt.clock, sc.session_ttl);
   engine::CaseService* cases = rt.cases.get();

@@ -174,6 +174,8 @@ read_timeout = "10s"
 idle_timeout = "2m"
 max_connections = 64
 session_ttl = "1d"
+io_threads = 3
+worker_threads = 5
 )");
   CHECK(c.server.listen == "0.0.0.0:9000");
   CHECK(c.server.max_body_bytes == 2048);
@@ -182,6 +184,13 @@ session_ttl = "1d"
   CHECK(c.server.idle_timeout == 2min);
   CHECK(c.server.max_connections == 64);
   CHECK(c.server.session_ttl == 24h);
+  CHECK(c.server.io_threads == 3);
+  CHECK(c.server.worker_threads == 5);
+  CHECK(LoadOk("").server.io_threads == 0);
+  CHECK(LoadOk("").server.worker_threads == 64);
+  CHECK_THAT(ErrorOf("[server]\nworker_threads = 0\n"),
+             Catch::Contains("server.worker_threads = 0"));
+  CHECK_THAT(ErrorOf("[server]\nio_threads = -1\n"), Catch::Contains("server.io_threads = -1"));
   CHECK(LoadOk("[server]\nlisten = \"[::1]:8080\"\n").server.listen == "[::1]:8080");
 
   CHECK_THAT(ErrorOf("[server]\nsession_ttl = \"1wd\"\n"),

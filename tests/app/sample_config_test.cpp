@@ -104,6 +104,8 @@ TEST_CASE("the sample config in deploy/ loads and matches the defaults it docume
   CHECK(c.server.read_timeout == d.server.read_timeout);
   CHECK(c.server.idle_timeout == d.server.idle_timeout);
   CHECK(c.server.max_connections == d.server.max_connections);
+  CHECK(c.server.io_threads == d.server.io_threads);
+  CHECK(c.server.worker_threads == d.server.worker_threads);
   CHECK(c.server.session_ttl == d.server.session_ttl);
   CHECK(c.store.cache_mib == d.store.cache_mib);
   CHECK(c.store.mmap_mib == d.store.mmap_mib);

@@ -281,4 +281,21 @@ TEST_CASE("the stream tells a township about a new case in its village", "[e2e]"
   ::close(fd_other);
 }
 
+TEST_CASE("one I/O thread and one worker serve sign-in, a stream, writes and reads", "[e2e]") {
+  TestServer server("[server]\nio_threads = 1\nworker_threads = 1\n");
+  Caller worker(server, "gw111"), township(server, "staffT1");
+  // A stream held open must not hold the only worker.
+  HttpClient streamer("127.0.0.1", server.port());
+  const int fd = streamer.OpenStream("/v1/stream", {{"Authorization", township.auth()}});
+  REQUIRE(ReadUntil(fd, ": connected", 5000).find("text/event-stream") != std::string::npos);
+  auto created = worker.Call("POST", "/v1/cases", ReportJson("r-1"));
+  REQUIRE(created.status == 201);
+  const v1::Case c = worker.CaseFrom(created);
+  CHECK(ReadUntil(fd, "\n\n", 5000).find("event: case") != std::string::npos);
+  CHECK(worker.Call("GET", "/v1/cases/" + c.id()).status == 200);
+  CHECK(township.Call("GET", "/v1/cases").status == 200);
+  CHECK(worker.Call("GET", "/v1/cases/" + c.id() + "/events").status == 200);
+  ::close(fd);
+}
+
 }  // namespace gridcare::testing
