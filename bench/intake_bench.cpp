@@ -653,6 +653,21 @@ void PrintStoreFigures(const engine::WriteStats& ws0, const engine::WriteStats& 
               syncs, syncs ? static_cast<double>(batches) / syncs : 0.0,
               syncs ? 1000 * sync_seconds / syncs : 0.0,
               commands ? static_cast<double>(ws1.wal_pages - ws0.wal_pages) / commands : 0.0);
+  // A slow disk shows in the fsyncs first: how many of the phase's took longer than the
+  // p99 target, and the bucket of the slowest.
+  const engine::Histogram& h0 = ws0.wal_sync_durations;
+  const engine::Histogram& h1 = ws1.wal_sync_durations;
+  char slowest[64] = "-";
+  for (std::size_t i = h1.buckets().size(); i-- > 0;) {
+    if (h1.buckets()[i] > h0.buckets()[i]) {
+      const bool past_all = i == h1.bounds().size();
+      std::snprintf(slowest, sizeof slowest, "%s %g ms", past_all ? ">" : "<=",
+                    1000 * h1.bounds()[past_all ? i - 1 : i]);
+      break;
+    }
+  }
+  std::printf("  WAL fsyncs over 25 ms: %" PRIu64 " (the slowest %s)\n",
+              h1.CountAbove(0.025) - h0.CountAbove(0.025), slowest);
   const std::uint64_t inline_checkpoints = ws1.inline_checkpoints - ws0.inline_checkpoints;
   std::printf("  checkpoints: %" PRIu64 " beside the writer, %" PRIu64
               " by the writer itself (%.1f ms of its time each on average)\n",

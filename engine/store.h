@@ -12,6 +12,7 @@
 #include "engine/case.h"
 #include "engine/notification.h"
 #include "engine/org_tree.h"
+#include "engine/histogram.h"
 #include "engine/stats.h"
 #include "engine/status.h"
 
@@ -91,6 +92,9 @@ struct WriteStats {
   std::uint64_t inline_checkpoints = 0; // ... and by the writer (a long log's last; a lag)
   double inline_checkpoint_seconds_sum = 0;  // the writer's time in them
   std::uint64_t checkpoint_writeback_waits = 0;  // the thread's paced writeback
+  Histogram group_sizes{Histogram::kSizes};       // committed groups, by commands in them
+  Histogram commit_durations{Histogram::kSeconds};  // COMMIT, per committed group
+  Histogram wal_sync_durations{Histogram::kSeconds};  // each acknowledging fsync
   std::uint64_t wal_restarts = 0;       // times the log was copied back whole and restarted
 };
 

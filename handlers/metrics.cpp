@@ -34,28 +34,28 @@ void AppendGauge(std::string* out, std::string_view name, std::string_view help,
   AppendSample(out, name, help, "gauge", Number(value));
 }
 
-void Histogram::Observe(double value) {
-  size_t i = 0;
-  while (i < kBounds.size() && value > kBounds[i]) ++i;
-  ++buckets_[i];
-  sum_ += value;
-  ++count_;
-}
-
-void Histogram::Render(const std::string& name, const std::string& labels,
-                       std::string* out) const {
+void AppendHistogramSamples(std::string* out, const std::string& name, const std::string& labels,
+                            const engine::Histogram& histogram) {
   const std::string sep = labels.empty() ? "" : ",";
+  const auto bounds = histogram.bounds();
+  const auto& buckets = histogram.buckets();
   std::uint64_t cumulative = 0;
-  for (size_t i = 0; i < kBounds.size(); ++i) {
-    cumulative += buckets_[i];
-    *out += name + "_bucket{" + labels + sep + "le=\"" + Number(kBounds[i]) + "\"} " +
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += buckets[i];
+    *out += name + "_bucket{" + labels + sep + "le=\"" + Number(bounds[i]) + "\"} " +
             std::to_string(cumulative) + "\n";
   }
-  cumulative += buckets_.back();
+  cumulative += buckets.back();
   *out += name + "_bucket{" + labels + sep + "le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
   const std::string braces = labels.empty() ? "" : "{" + labels + "}";
-  *out += name + "_sum" + braces + " " + Number(sum_) + "\n";
-  *out += name + "_count" + braces + " " + std::to_string(count_) + "\n";
+  *out += name + "_sum" + braces + " " + Number(histogram.sum()) + "\n";
+  *out += name + "_count" + braces + " " + std::to_string(histogram.count()) + "\n";
+}
+
+void AppendHistogram(std::string* out, const std::string& name, std::string_view help,
+                     const engine::Histogram& histogram) {
+  *out += "# HELP " + name + " " + std::string(help) + "\n# TYPE " + name + " histogram\n";
+  AppendHistogramSamples(out, name, "", histogram);
 }
 
 void Metrics::ObserveRequest(const std::string& route, int status, double seconds) {
@@ -77,7 +77,7 @@ std::string Metrics::Render(const std::vector<Gauge>& gauges, const std::string&
     out += "# HELP gridcare_http_request_seconds HTTP request latency by route.\n";
     out += "# TYPE gridcare_http_request_seconds histogram\n";
     for (const auto& [route, h] : latency_) {
-      h.Render("gridcare_http_request_seconds", "route=\"" + route + "\"", &out);
+      AppendHistogramSamples(&out, "gridcare_http_request_seconds", "route=\"" + route + "\"", h);
     }
   }
   for (const Gauge& g : gauges) AppendGauge(&out, g.name, g.help, g.value);
@@ -97,6 +97,13 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
                 "Time the writer spent in COMMIT (WAL frames written; the fsync is the sync "
                 "thread's).",
                 s.commit_seconds_sum);
+  AppendHistogram(&out, "gridcare_store_commit_duration_seconds",
+                  "COMMIT of each group, by duration.", s.commit_durations);
+  AppendHistogram(&out, "gridcare_store_group_size", "Committed groups by the writes in them.",
+                  s.group_sizes);
+  AppendHistogram(&out, "gridcare_store_wal_sync_duration_seconds",
+                  "Each fsync that acknowledged groups, by duration: a slow disk shows here first.",
+                  s.wal_sync_durations);
   AppendCounter(&out, "gridcare_store_wal_pages_total",
                 "Database pages committed transactions wrote to the WAL.", s.wal_pages);
   AppendCounter(&out, "gridcare_store_wal_syncs_total",
@@ -116,7 +123,7 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
                 s.inline_checkpoint_seconds_sum);
   AppendCounter(&out, "gridcare_store_checkpoint_writeback_waits_total",
                 "Times the checkpoint thread waited for the database file's writeback, which "
-                "it paces so that WAL syncs never queue behind a burst.",
+                "it paces so that WAL syncs queue behind less of it.",
                 s.checkpoint_writeback_waits);
   AppendCounter(&out, "gridcare_store_wal_restarts_total",
                 "Times the WAL was copied back whole and started over from its beginning.",

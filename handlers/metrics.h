@@ -12,23 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/histogram.h"
 #include "engine/store.h"
 
 namespace gridcare::handlers {
-
-class Histogram {
- public:
-  static constexpr std::array<double, 12> kBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                     0.05,   0.1,   0.25,   0.5,   1,    2.5};
-  void Observe(double value);
-  // Appends `name_bucket{labels,le=..}`, `name_sum`, `name_count` lines.
-  void Render(const std::string& name, const std::string& labels, std::string* out) const;
-
- private:
-  std::array<std::uint64_t, kBounds.size() + 1> buckets_{};
-  double sum_ = 0;
-  std::uint64_t count_ = 0;
-};
 
 struct Gauge {
   std::string name;
@@ -45,7 +32,7 @@ class Metrics {
  private:
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  std::map<std::string, engine::Histogram> latency_;
 };
 
 // One sample with its HELP and TYPE lines, appended to `out`. Counts are printed exactly;
@@ -54,6 +41,13 @@ void AppendCounter(std::string* out, std::string_view name, std::string_view hel
                    std::uint64_t value);
 void AppendCounter(std::string* out, std::string_view name, std::string_view help, double value);
 void AppendGauge(std::string* out, std::string_view name, std::string_view help, double value);
+// `name_bucket{labels,le=..}` (cumulative, as the format wants), `name_sum`, `name_count`,
+// without HELP and TYPE lines (one family may have several label sets).
+void AppendHistogramSamples(std::string* out, const std::string& name, const std::string& labels,
+                            const engine::Histogram& histogram);
+// One unlabelled histogram with its HELP and TYPE lines.
+void AppendHistogram(std::string* out, const std::string& name, std::string_view help,
+                     const engine::Histogram& histogram);
 
 // The store's group-commit figures as exposition lines.
 std::string FormatWriteStats(const engine::WriteStats& stats);

@@ -413,6 +413,8 @@ void SqliteStore::RecordGroupStats(bool committed, std::size_t group_size,
   stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, group_size);
   stats_.commit_seconds_sum += commit_seconds;
   stats_.wal_pages += static_cast<std::uint64_t>(wal_pages);
+  stats_.group_sizes.Observe(static_cast<double>(committed_commands));
+  stats_.commit_durations.Observe(commit_seconds);
 }
 
 engine::WriteStats SqliteStore::write_stats() const {
@@ -426,8 +428,9 @@ engine::WriteStats SqliteStore::write_stats() const {
   stats.inline_checkpoint_seconds_sum = checkpointer_->inline_checkpoint_seconds();
   stats.wal_restarts = checkpointer_->restarts();
   stats.checkpoint_writeback_waits = checkpointer_->writeback_waits();
-  stats.wal_syncs = syncer_->syncs();
-  stats.wal_sync_seconds_sum = syncer_->sync_seconds();
+  stats.wal_sync_durations = syncer_->sync_durations();  // one reading for all three
+  stats.wal_syncs = stats.wal_sync_durations.count();
+  stats.wal_sync_seconds_sum = stats.wal_sync_durations.sum();
   return stats;
 }
 

@@ -71,14 +71,9 @@ engine::Status WalSyncer::health() const {
   return failure_;
 }
 
-std::uint64_t WalSyncer::syncs() const {
+engine::Histogram WalSyncer::sync_durations() const {
   std::lock_guard lock(mu_);
-  return syncs_;
-}
-
-double WalSyncer::sync_seconds() const {
-  std::lock_guard lock(mu_);
-  return sync_seconds_;
+  return durations_;
 }
 
 void WalSyncer::Loop() {
@@ -98,8 +93,7 @@ void WalSyncer::Loop() {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     lock.lock();
-    ++syncs_;
-    sync_seconds_ += seconds;
+    durations_.Observe(seconds);
     if (!synced.ok() && failure_.ok()) {
       failure_ = engine::Unavailable(
           "storage could not confirm that committed writes reached the disk (" +

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/histogram.h"
 #include "engine/status.h"
 
 namespace gridcare::storage {
@@ -48,8 +49,8 @@ class WalSyncer {
   // kernel may have dropped the unsynced pages: nothing later can be trusted either).
   engine::Status health() const;
 
-  std::uint64_t syncs() const;
-  double sync_seconds() const;
+  // Each sync's wall time; its count and sum are the syncs and their total time.
+  engine::Histogram sync_durations() const;
 
  private:
   void Loop();
@@ -59,8 +60,7 @@ class WalSyncer {
   std::condition_variable wake_;
   std::vector<Acknowledgement> pending_;
   engine::Status failure_ = engine::Status::Ok();
-  std::uint64_t syncs_ = 0;
-  double sync_seconds_ = 0;
+  engine::Histogram durations_;  // count and sum: the syncs and their time
   bool stop_ = false;
   std::thread thread_;  // last: it uses the members above
 };

@@ -255,6 +255,8 @@ TEST_CASE("health, metrics and stats answer", "[e2e]") {
   CHECK(metrics.body.find("gridcare_store_wal_pages_total ") != std::string::npos);
   CHECK(metrics.body.find("gridcare_store_wal_pages_total 0\n") == std::string::npos);
   CHECK(metrics.body.find("gridcare_store_inline_checkpoint_seconds_total ") != std::string::npos);
+  CHECK(metrics.body.find("gridcare_store_wal_sync_duration_seconds_count ") != std::string::npos);
+  CHECK(metrics.body.find("gridcare_store_group_size_bucket{le=\"1\"} ") != std::string::npos);
   auto stats = sup.Call("GET", "/v1/stats");
   REQUIRE(stats.status == 200);
   CHECK(stats.body.find("\"unitId\":\"T1\"") != std::string::npos);

@@ -131,6 +131,12 @@ TEST_CASE("concurrent writers all succeed and share commits", "[storage]") {
   // Every committed case wrote at least its row's page, and groups shared pages.
   CHECK(stats.wal_pages >= stats.batches);
   CHECK(stats.wal_pages < 20 * stats.commands);
+  // The histograms count the same groups and syncs as the counters.
+  CHECK(stats.group_sizes.count() == stats.batches);
+  CHECK(stats.group_sizes.sum() == Approx(static_cast<double>(stats.commands)));
+  CHECK(stats.commit_durations.count() == stats.batches);
+  CHECK(stats.wal_sync_durations.count() == stats.wal_syncs);
+  CHECK(stats.wal_sync_durations.sum() == Approx(stats.wal_sync_seconds_sum));
 }
 
 TEST_CASE("a failing command leaves nothing behind and does not disturb the rest of its group",
