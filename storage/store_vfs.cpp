@@ -39,22 +39,22 @@ struct Paced {
 
 // Our part of the sqlite3_file; the default VFS's file follows it in the same allocation.
 // A WAL file has `gathered`, a main database file `paced`, any other file neither.
-struct WalFile {
+struct ShimFile {
   sqlite3_file base;
   Gathered* gathered;
   Paced* paced;
   const char* name;  // SQLite keeps it valid until xClose
   sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
 };
-static_assert(sizeof(WalFile) % 8 == 0, "the default VFS's file must stay aligned");
+static_assert(sizeof(ShimFile) % 8 == 0, "the default VFS's file must stay aligned");
 
 sqlite3_vfs* Default(sqlite3_vfs* ours) { return static_cast<sqlite3_vfs*>(ours->pAppData); }
-WalFile* Wal(sqlite3_file* f) { return reinterpret_cast<WalFile*>(f); }
-const sqlite3_io_methods* Real(sqlite3_file* f) { return Wal(f)->real()->pMethods; }
+ShimFile* Shim(sqlite3_file* f) { return reinterpret_cast<ShimFile*>(f); }
+const sqlite3_io_methods* Real(sqlite3_file* f) { return Shim(f)->real()->pMethods; }
 
 // Writes what is gathered. Whatever happens, the buffer is empty afterwards: on a failure
 // SQLite abandons the transaction, and frames it never published are never read.
-int Flush(WalFile* f) {
+int Flush(ShimFile* f) {
   if (f->gathered == nullptr) return SQLITE_OK;
   Gathered& g = *f->gathered;
   if (g.bytes.empty()) return SQLITE_OK;
@@ -75,7 +75,7 @@ int Flush(WalFile* f) {
 }
 
 int Close(sqlite3_file* file) {
-  WalFile* f = Wal(file);
+  ShimFile* f = Shim(file);
   const int flushed = Flush(f);
   const int closed = Real(file)->xClose(f->real());
   delete f->gathered;
@@ -87,8 +87,8 @@ int Close(sqlite3_file* file) {
 }
 
 int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
-  return Real(file)->xRead(Wal(file)->real(), out, amount, offset);
+  if (int rc = Flush(Shim(file)); rc != SQLITE_OK) return rc;
+  return Real(file)->xRead(Shim(file)->real(), out, amount, offset);
 }
 
 bool IsCommitFrameHeader(const unsigned char* data, int amount) {
@@ -104,7 +104,7 @@ bool IsCommitFrameHeader(const unsigned char* data, int amount) {
 // (p99 at 1,000 creates/s 4–5 → 2 ms on a quiet disk, docs/performance.md). Only the
 // checkpointing thread waits. Errors are left to the fsync SQLite issues next: writeback
 // errors are reported to each open descriptor of the file, SQLite's included.
-int PacedWrite(WalFile* f, const void* data, int amount, sqlite3_int64 offset) {
+int PacedWrite(ShimFile* f, const void* data, int amount, sqlite3_int64 offset) {
   const int rc = Real(&f->base)->xWrite(f->real(), data, amount, offset);
   Paced& p = *f->paced;
   if (rc != SQLITE_OK || p.pacing == nullptr || p.fd < 0) return rc;
@@ -121,7 +121,7 @@ int PacedWrite(WalFile* f, const void* data, int amount, sqlite3_int64 offset) {
 }
 
 int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
-  WalFile* f = Wal(file);
+  ShimFile* f = Shim(file);
   if (f->paced != nullptr) return PacedWrite(f, data, amount, offset);
   if (f->gathered == nullptr) return Real(file)->xWrite(f->real(), data, amount, offset);
   Gathered& g = *f->gathered;
@@ -148,57 +148,57 @@ int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset
 }
 
 int Truncate(sqlite3_file* file, sqlite3_int64 size) {
-  WalFile* f = Wal(file);
+  ShimFile* f = Shim(file);
   if (int rc = Flush(f); rc != SQLITE_OK) return rc;
   if (f->gathered != nullptr) f->gathered->next = -1;
   return Real(file)->xTruncate(f->real(), size);
 }
 
 int Sync(sqlite3_file* file, int flags) {
-  WalFile* f = Wal(file);
+  ShimFile* f = Shim(file);
   if (int rc = Flush(f); rc != SQLITE_OK) return rc;
   if (f->paced != nullptr) f->paced->unflushed = 0;
   return Real(file)->xSync(f->real(), flags);
 }
 
 int FileSize(sqlite3_file* file, sqlite3_int64* size) {
-  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
-  return Real(file)->xFileSize(Wal(file)->real(), size);
+  if (int rc = Flush(Shim(file)); rc != SQLITE_OK) return rc;
+  return Real(file)->xFileSize(Shim(file)->real(), size);
 }
 
-int Lock(sqlite3_file* file, int level) { return Real(file)->xLock(Wal(file)->real(), level); }
+int Lock(sqlite3_file* file, int level) { return Real(file)->xLock(Shim(file)->real(), level); }
 int Unlock(sqlite3_file* file, int level) {
-  return Real(file)->xUnlock(Wal(file)->real(), level);
+  return Real(file)->xUnlock(Shim(file)->real(), level);
 }
 int CheckReservedLock(sqlite3_file* file, int* out) {
-  return Real(file)->xCheckReservedLock(Wal(file)->real(), out);
+  return Real(file)->xCheckReservedLock(Shim(file)->real(), out);
 }
 int FileControl(sqlite3_file* file, int op, void* arg) {
   // Size hints and the like act on the file as it is: give it what is gathered first.
-  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
-  return Real(file)->xFileControl(Wal(file)->real(), op, arg);
+  if (int rc = Flush(Shim(file)); rc != SQLITE_OK) return rc;
+  return Real(file)->xFileControl(Shim(file)->real(), op, arg);
 }
-int SectorSize(sqlite3_file* file) { return Real(file)->xSectorSize(Wal(file)->real()); }
+int SectorSize(sqlite3_file* file) { return Real(file)->xSectorSize(Shim(file)->real()); }
 int DeviceCharacteristics(sqlite3_file* file) {
-  return Real(file)->xDeviceCharacteristics(Wal(file)->real());
+  return Real(file)->xDeviceCharacteristics(Shim(file)->real());
 }
 // A main database file's shared memory (the WAL index) and memory map.
 int ShmMap(sqlite3_file* file, int page, int size, int extend, void volatile** out) {
-  return Real(file)->xShmMap(Wal(file)->real(), page, size, extend, out);
+  return Real(file)->xShmMap(Shim(file)->real(), page, size, extend, out);
 }
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
-  return Real(file)->xShmLock(Wal(file)->real(), offset, n, flags);
+  return Real(file)->xShmLock(Shim(file)->real(), offset, n, flags);
 }
-void ShmBarrier(sqlite3_file* file) { Real(file)->xShmBarrier(Wal(file)->real()); }
+void ShmBarrier(sqlite3_file* file) { Real(file)->xShmBarrier(Shim(file)->real()); }
 int ShmUnmap(sqlite3_file* file, int remove) {
-  return Real(file)->xShmUnmap(Wal(file)->real(), remove);
+  return Real(file)->xShmUnmap(Shim(file)->real(), remove);
 }
 int Fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  if (int rc = Flush(Wal(file)); rc != SQLITE_OK) return rc;
-  return Real(file)->xFetch(Wal(file)->real(), offset, amount, out);
+  if (int rc = Flush(Shim(file)); rc != SQLITE_OK) return rc;
+  return Real(file)->xFetch(Shim(file)->real(), offset, amount, out);
 }
 int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* p) {
-  return Real(file)->xUnfetch(Wal(file)->real(), offset, p);
+  return Real(file)->xUnfetch(Shim(file)->real(), offset, p);
 }
 
 constexpr sqlite3_io_methods kMethods = {
@@ -216,7 +216,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
     // Every other file is the default VFS's own, in the space we were given (it fits).
     return real_vfs->xOpen(real_vfs, name, file, flags, out_flags);
   }
-  WalFile* f = Wal(file);
+  ShimFile* f = Shim(file);
   f->base.pMethods = nullptr;  // SQLite calls no method of a file that failed to open
   const int rc = real_vfs->xOpen(real_vfs, name, f->real(), flags, out_flags);
   if (rc != SQLITE_OK) return rc;
@@ -259,13 +259,13 @@ int CurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* t) {
 constexpr const char* kName = "gridcare";
 
 // Our file behind `db`'s main database or its WAL, or null.
-WalFile* OurFile(sqlite3* db, int op) {
+ShimFile* OurFile(sqlite3* db, int op) {
   sqlite3_file* file = nullptr;
   if (sqlite3_file_control(db, "main", op, &file) != SQLITE_OK || file == nullptr ||
       file->pMethods != &kMethods) {
     return nullptr;
   }
-  return Wal(file);
+  return Shim(file);
 }
 
 }  // namespace
@@ -278,7 +278,7 @@ const char* StoreVfs() {
   std::call_once(once, [] {
     sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
     vfs.iVersion = 2;
-    vfs.szOsFile = static_cast<int>(sizeof(WalFile)) + real->szOsFile;
+    vfs.szOsFile = static_cast<int>(sizeof(ShimFile)) + real->szOsFile;
     vfs.mxPathname = real->mxPathname;
     vfs.zName = kName;
     vfs.pAppData = real;
@@ -301,14 +301,14 @@ const char* StoreVfs() {
 }
 
 bool FailWalFlushesForTesting(sqlite3* db, int count) {
-  WalFile* wal = OurFile(db, SQLITE_FCNTL_JOURNAL_POINTER);
+  ShimFile* wal = OurFile(db, SQLITE_FCNTL_JOURNAL_POINTER);
   if (wal == nullptr || wal->gathered == nullptr) return false;
   wal->gathered->fail_flushes = count;
   return true;
 }
 
 bool PaceWriteback(sqlite3* db, WritebackPacing* pacing) {
-  WalFile* main = OurFile(db, SQLITE_FCNTL_FILE_POINTER);
+  ShimFile* main = OurFile(db, SQLITE_FCNTL_FILE_POINTER);
   if (main == nullptr || main->paced == nullptr || pacing == nullptr ||
       pacing->flush_after_bytes <= 0) {
     return false;
