@@ -645,9 +645,9 @@ void PrintStoreFigures(const engine::WriteStats& ws0, const engine::WriteStats& 
               " writes (%.1f per commit, largest group so far %" PRIu64
               "), %.2f s in COMMIT\n",
               batches, commands, batches ? static_cast<double>(commands) / batches : 0.0,
-              ws1.max_batch, ws1.commit_seconds_sum - ws0.commit_seconds_sum);
-  const std::uint64_t syncs = ws1.wal_syncs - ws0.wal_syncs;
-  const double sync_seconds = ws1.wal_sync_seconds_sum - ws0.wal_sync_seconds_sum;
+              ws1.max_batch, ws1.commit_durations.sum() - ws0.commit_durations.sum());
+  const std::uint64_t syncs = ws1.wal_sync_durations.count() - ws0.wal_sync_durations.count();
+  const double sync_seconds = ws1.wal_sync_durations.sum() - ws0.wal_sync_durations.sum();
   std::printf("  WAL: %" PRIu64 " fdatasyncs acknowledged them (%.1f commits each, %.2f ms each"
               " on average); %.1f pages written per write\n",
               syncs, syncs ? static_cast<double>(batches) / syncs : 0.0,

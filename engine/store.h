@@ -83,19 +83,18 @@ struct WriteStats {
   std::uint64_t batches = 0;            // committed transactions
   std::uint64_t commands = 0;           // Write() calls committed in them
   std::uint64_t failed_commits = 0;     // transactions that could not commit
-  double commit_seconds_sum = 0;        // time spent in COMMIT (frames written, not synced)
   std::uint64_t wal_pages = 0;          // pages those transactions wrote to the log
-  std::uint64_t wal_syncs = 0;          // fsyncs that acknowledged committed groups
-  double wal_sync_seconds_sum = 0;      // time spent in them (beside the writer)
   std::uint64_t max_batch = 0;          // largest group so far
   std::uint64_t checkpoints = 0;        // log checkpoints run beside the writer
   std::uint64_t inline_checkpoints = 0; // ... and by the writer (a long log's last; a lag)
   double inline_checkpoint_seconds_sum = 0;  // the writer's time in them
   std::uint64_t checkpoint_writeback_waits = 0;  // the thread's paced writeback
-  Histogram group_sizes{Histogram::kSizes};       // committed groups, by commands in them
-  Histogram commit_durations{Histogram::kSeconds};  // COMMIT, per committed group
-  Histogram wal_sync_durations{Histogram::kSeconds};  // each acknowledging fsync
   std::uint64_t wal_restarts = 0;       // times the log was copied back whole and restarted
+  Histogram group_sizes{Histogram::kSizes};  // committed groups, by commands in them
+  // Time in COMMIT per committed group (frames written, not synced): sum() is the total.
+  Histogram commit_durations{Histogram::kSeconds};
+  // Each fsync that acknowledged committed groups, beside the writer: count() is how many.
+  Histogram wal_sync_durations{Histogram::kSeconds};
 };
 
 struct CasePage {

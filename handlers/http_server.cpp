@@ -24,6 +24,7 @@
 
 #include "handlers/api_support.h"
 #include "handlers/event_hub.h"
+#include "storage/named_thread.h"
 
 namespace gridcare::handlers {
 namespace {
@@ -433,10 +434,7 @@ std::uint16_t HttpServer::port() const {
 void HttpServer::Run() {
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.io_threads; ++i) {
-    threads.emplace_back([this] {
-      pthread_setname_np(pthread_self(), "gc-io");
-      impl_->ioc->run();
-    });
+    threads.push_back(storage::StartNamedThread("gc-io", [this] { impl_->ioc->run(); }));
   }
   pthread_setname_np(pthread_self(), "gc-io");  // Run's caller serves too
   impl_->ioc->run();

@@ -93,12 +93,10 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
                 "Write commands committed inside those groups.", s.commands);
   AppendCounter(&out, "gridcare_store_commit_failures_total", "Groups that could not commit.",
                 s.failed_commits);
-  AppendCounter(&out, "gridcare_store_commit_seconds_total",
-                "Time the writer spent in COMMIT (WAL frames written; the fsync is the sync "
-                "thread's).",
-                s.commit_seconds_sum);
   AppendHistogram(&out, "gridcare_store_commit_duration_seconds",
-                  "COMMIT of each group, by duration.", s.commit_durations);
+                  "COMMIT of each group, by duration (WAL frames written; the fsync is the "
+                  "sync thread's).",
+                  s.commit_durations);
   AppendHistogram(&out, "gridcare_store_group_size", "Committed groups by the writes in them.",
                   s.group_sizes);
   AppendHistogram(&out, "gridcare_store_wal_sync_duration_seconds",
@@ -106,11 +104,6 @@ std::string FormatWriteStats(const engine::WriteStats& s) {
                   s.wal_sync_durations);
   AppendCounter(&out, "gridcare_store_wal_pages_total",
                 "Database pages committed transactions wrote to the WAL.", s.wal_pages);
-  AppendCounter(&out, "gridcare_store_wal_syncs_total",
-                "WAL fsyncs that acknowledged committed groups (one may cover several).",
-                s.wal_syncs);
-  AppendCounter(&out, "gridcare_store_wal_sync_seconds_total", "Time spent in those fsyncs.",
-                s.wal_sync_seconds_sum);
   AppendCounter(&out, "gridcare_store_checkpoints_total",
                 "WAL checkpoints run on the checkpoint thread, off the commit path.",
                 s.checkpoints);

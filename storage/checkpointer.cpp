@@ -27,8 +27,9 @@ engine::Result<std::unique_ptr<Checkpointer>> Checkpointer::Open(const std::stri
 Checkpointer::Checkpointer(Db db, CheckpointerOptions options)
     : options_(options), db_(std::move(db)) {
   pacing_.flush_after_bytes = options_.flush_after_bytes;
-  // If it cannot (the file will not open a second time) the kernel writes back as it likes.
-  if (options_.flush_after_bytes > 0) (void)PaceWriteback(db_.raw(), &pacing_);
+  // False when off (0), or when the file will not open a second time: then the kernel
+  // writes back as it likes.
+  (void)PaceWriteback(db_.raw(), &pacing_);
   if (options_.start_frames > 0) thread_ = StartNamedThread("gc-checkpoint", [this] { Loop(); });
 }
 

@@ -411,7 +411,6 @@ void SqliteStore::RecordGroupStats(bool committed, std::size_t group_size,
   ++stats_.batches;
   stats_.commands += committed_commands;
   stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, group_size);
-  stats_.commit_seconds_sum += commit_seconds;
   stats_.wal_pages += static_cast<std::uint64_t>(wal_pages);
   stats_.group_sizes.Observe(static_cast<double>(committed_commands));
   stats_.commit_durations.Observe(commit_seconds);
@@ -428,9 +427,7 @@ engine::WriteStats SqliteStore::write_stats() const {
   stats.inline_checkpoint_seconds_sum = checkpointer_->inline_checkpoint_seconds();
   stats.wal_restarts = checkpointer_->restarts();
   stats.checkpoint_writeback_waits = checkpointer_->writeback_waits();
-  stats.wal_sync_durations = syncer_->sync_durations();  // one reading for all three
-  stats.wal_syncs = stats.wal_sync_durations.count();
-  stats.wal_sync_seconds_sum = stats.wal_sync_durations.sum();
+  stats.wal_sync_durations = syncer_->sync_durations();
   return stats;
 }
 
