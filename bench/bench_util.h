@@ -9,8 +9,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace gridcare::bench {
 
@@ -50,6 +57,35 @@ inline double CpuSeconds(clockid_t clock) {
 // threads report theirs so the server's share of the shared cores can be told apart).
 inline double ProcessCpuSeconds() { return CpuSeconds(CLOCK_PROCESS_CPUTIME_ID); }
 inline double ThreadCpuSeconds() { return CpuSeconds(CLOCK_THREAD_CPUTIME_ID); }
+
+// CPU seconds of this process's threads summed by thread name, from /proc/self/task: a phase
+// can then say which of the server's threads spent the cores (the writer is serial, the
+// others are not). Threads that have exited are missing; unnamed ones carry the program's.
+inline std::map<std::string, double> ThreadCpuByName() {
+  std::map<std::string, double> out;
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm_file(task.path() / "comm");
+    std::ifstream stat_file(task.path() / "stat");
+    std::string comm;
+    std::getline(comm_file, comm);
+    const std::string stat((std::istreambuf_iterator<char>(stat_file)),
+                           std::istreambuf_iterator<char>());
+    // "tid (comm) state ppid ...": utime and stime are fields 14 and 15, i.e. the 12th and
+    // 13th after the closing parenthesis (comm may itself hold spaces or parentheses).
+    const size_t close = stat.rfind(')');
+    if (comm.empty() || close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string field;
+    double ticks = 0;
+    for (int i = 1; i <= 13 && rest >> field; ++i) {
+      if (i >= 12) ticks += std::strtod(field.c_str(), nullptr);
+    }
+    out[comm] += ticks / tick;
+  }
+  return out;
+}
 
 // Nearest-rank percentile (`p` in 0..1) of an already sorted vector; 0 when empty.
 inline double Percentile(const std::vector<double>& sorted, double p) {

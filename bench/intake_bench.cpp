@@ -329,8 +329,21 @@ struct PhaseResult {
   double seconds = 0;
   double client_cpu = 0;
   double process_cpu = 0;
+  std::map<std::string, double> thread_cpu;  // the server's threads, by name, over the phase
   Latencies latency;
 };
+
+// The server threads' CPU between two ThreadCpuByName readings (names starting "gc-").
+std::map<std::string, double> ServerThreadCpu(const std::map<std::string, double>& before,
+                                              const std::map<std::string, double>& after) {
+  std::map<std::string, double> out;
+  for (const auto& [name, seconds] : after) {
+    if (name.rfind("gc-", 0) != 0) continue;
+    const auto was = before.find(name);
+    out[name] = seconds - (was == before.end() ? 0 : was->second);
+  }
+  return out;
+}
 
 void PrintCpu(const PhaseResult& r) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -339,6 +352,20 @@ void PrintCpu(const PhaseResult& r) {
               r.process_cpu, r.seconds * cores, cores,
               100.0 * r.process_cpu / (r.seconds * cores), r.client_cpu,
               r.process_cpu - r.client_cpu);
+  if (r.ok <= 0 || r.thread_cpu.empty()) return;
+  // Busiest first; the writer's share bounds throughput, being one thread.
+  std::vector<std::pair<double, std::string>> by_cpu;
+  for (const auto& [name, seconds] : r.thread_cpu) by_cpu.emplace_back(seconds, name);
+  std::sort(by_cpu.rbegin(), by_cpu.rend());
+  std::string line;
+  for (const auto& [seconds, name] : by_cpu) {
+    if (seconds * 1e6 / static_cast<double>(r.ok) < 0.5) continue;
+    char part[96];
+    std::snprintf(part, sizeof part, "%s%s %.0f (%.2f cores)", line.empty() ? "" : ", ",
+                  name.c_str(), seconds * 1e6 / static_cast<double>(r.ok), seconds / r.seconds);
+    line += part;
+  }
+  std::printf("  server threads, CPU µs per request: %s\n", line.c_str());
 }
 
 // What one client thread does once released: `t` is its index, `http` its warmed
@@ -370,12 +397,14 @@ PhaseResult RunClients(int n, int port,
   }
   while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   PhaseResult r;
+  const std::map<std::string, double> threads0 = ThreadCpuByName();
   const double cpu0 = ProcessCpuSeconds();
   const auto start = begin(SteadyClock::now());
   go = true;
   for (auto& t : threads) t.join();
   r.seconds = Seconds(SteadyClock::now() - start);
   r.process_cpu = ProcessCpuSeconds() - cpu0;
+  r.thread_cpu = ServerThreadCpu(threads0, ThreadCpuByName());
   for (int t = 0; t < n; ++t) {
     r.latency.Merge(lat[static_cast<size_t>(t)]);
     r.client_cpu += cpu[static_cast<size_t>(t)];
