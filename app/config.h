@@ -32,7 +32,7 @@ struct ServerConfig {
 struct StoreConfig {
   int cache_mib = 64;             // its page cache
   std::int64_t mmap_mib = 16384;  // reads through a memory map this large; 0 = off
-  int checkpoint_frames = 1000;   // WAL pages that wake the checkpoint thread; 0 = SQLite's own
+  int checkpoint_frames = 8000;   // WAL pages that wake the checkpoint thread; 0 = SQLite's own
   // The checkpoint thread waits for the writeback of every this many KiB it copies; 0 = the
   // kernel's own pace (checkpointer.h).
   std::int64_t checkpoint_flush_kib = 256;

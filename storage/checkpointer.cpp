@@ -1,6 +1,7 @@
 // The checkpoint thread and the WAL hook that wakes it. Not the write path (sqlite_store.cpp).
 #include "storage/checkpointer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -72,13 +73,16 @@ void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
   // A WAL smaller than at the last checkpoint was started over from the beginning (SQLite
   // does that once everything in it was copied back): all of it is waiting.
   const int waiting = wal_frames >= last_size ? wal_frames - copied : wal_frames;
-  // On the writer, between two of its transactions, once the thread has copied all but the
-  // last few commits: copies those (and syncs only them — a checkpoint ends with an fsync
-  // of the database file, which right after the thread's copying would wait for all of it).
-  // Then everything is copied, SQLite starts the log over at the next commit and cuts the
-  // file back to journal_size_limit; checkpoints beside a busy writer never get there.
-  const bool long_log = wal_frames >= options_.restart_frames && waiting < options_.start_frames;
-  if (waiting >= options_.writer_takes_over_frames || long_log) {
+  // A long log is to be started over: the thread is woken sooner, and once it has copied
+  // all but the last few commits the writer, between two of its transactions, copies those
+  // (and syncs only them — a checkpoint ends with an fsync of the database file, which
+  // right after the thread's copying would wait for all of it). Then everything is copied,
+  // SQLite starts the log over at the next commit and cuts the file back to
+  // journal_size_limit; checkpoints beside a busy writer never get there.
+  const int catch_up = std::min(options_.start_frames, options_.catch_up_frames);
+  const bool long_log = wal_frames >= options_.restart_frames;
+  const bool restart = long_log && waiting < catch_up;
+  if (waiting >= options_.writer_takes_over_frames || restart) {
     const auto start = std::chrono::steady_clock::now();
     const auto done = Checkpoint(writer);
     inline_checkpoint_micros_ += static_cast<std::uint64_t>(
@@ -87,11 +91,11 @@ void Checkpointer::Committed(sqlite3* writer, int wal_frames) {
             .count());
     if (done) {
       ++inline_checkpoints_;
-      if (long_log && done->second == done->first) ++restarts_;
+      if (restart && done->second == done->first) ++restarts_;
     }
     return;
   }
-  if (waiting < options_.start_frames) return;
+  if (waiting < (long_log ? catch_up : options_.start_frames)) return;
   {
     std::lock_guard lock(mu_);
     due_ = true;
