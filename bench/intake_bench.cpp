@@ -578,8 +578,8 @@ struct RawResult {
   double single_cpu = 0;
 };
 
-// The same rows the server writes — case, REPORTED event (hash-chained), idempotency key and
-// deadlines — built by the engine's own DecideCreate up front, then saved with
+// The same rows the server writes — case (with its idempotency key), REPORTED event
+// (hash-chained) and deadlines — built by the engine's own DecideCreate up front, then saved with
 // StoreWriter::SaveCase straight into a fresh SqliteStore (the server's write path: WAL, each
 // Write acknowledged after the sync thread's fdatasync).
 RawResult RawBaseline(const Options& o, const std::string& path, const City& city) {

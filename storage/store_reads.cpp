@@ -178,7 +178,7 @@ Result<engine::CasePage> ListCases(Db& db, const engine::CaseQuery& query) {
 
 Result<std::optional<CaseId>> FindCaseByRequestId(Db& db, const std::string& reporter_id,
                                                   const std::string& request_id) {
-  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT case_id FROM idempotency "
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT id FROM cases "
                                             "WHERE reporter_id = ?1 AND request_id = ?2"));
   stmt.BindText(1, reporter_id).BindText(2, request_id);
   GC_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -86,13 +86,16 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
   std::vector<SqlValue> stored;  // the row as it is, for an update
 
   if (is_new) {
-    if (!after.request_id.empty()) {
-      GC_ASSIGN_OR_RETURN(auto existing,
-                          reads::FindCaseByRequestId(db, after.reporter_id, after.request_id));
-      if (existing) {
-        return engine::Aborted("duplicate requestId " + after.request_id + " of reporter " +
-                               after.reporter_id + " (case " + std::to_string(*existing) + ")");
-      }
+    // The key is unique per reporter (cases_reporter_request): a case without one would
+    // collide with the reporter's next.
+    if (after.request_id.empty()) {
+      return engine::Internal("SaveCase: new " + CaseName(after) + " has no requestId");
+    }
+    GC_ASSIGN_OR_RETURN(auto existing,
+                        reads::FindCaseByRequestId(db, after.reporter_id, after.request_id));
+    if (existing) {
+      return engine::Aborted("duplicate requestId " + after.request_id + " of reporter " +
+                             after.reporter_id + " (case " + std::to_string(*existing) + ")");
     }
   } else {
     GC_ASSIGN_OR_RETURN(Stmt head,
@@ -123,12 +126,6 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     GC_ASSIGN_OR_RETURN(Stmt insert, db.Prepare(InsertCaseSql()));
     BindCaseColumns(insert, after, prev_hash);
     GC_RETURN_IF_ERROR(insert.Run());
-    if (!after.request_id.empty()) {
-      GC_ASSIGN_OR_RETURN(Stmt key, db.Prepare("INSERT INTO idempotency (reporter_id, request_id, "
-                                               "case_id) VALUES (?1, ?2, ?3)"));
-      key.BindText(1, after.reporter_id).BindText(2, after.request_id).BindInt(3, after.id);
-      GC_RETURN_IF_ERROR(key.Run());
-    }
   } else {
     GC_ASSIGN_OR_RETURN(Stmt update, PrepareCaseUpdate(db, stored, CaseRowValues(after, prev_hash),
                                                        expected_version));

@@ -47,7 +47,6 @@ TEST_CASE("a full disk gives UNAVAILABLE, writes nothing, and writing resumes on
   CHECK(RawInt(path, "SELECT count(*) FROM cases") == id - 1);
   CHECK(RawInt(path, "SELECT count(*) FROM case_events WHERE case_id = " + failed_id) == 0);
   CHECK(RawInt(path, "SELECT count(*) FROM deadlines WHERE case_id = " + failed_id) == 0);
-  CHECK(RawInt(path, "SELECT count(*) FROM idempotency WHERE case_id = " + failed_id) == 0);
 
   REQUIRE(store->SetMaxPageCountForTesting(0).ok());
   engine::Status retried = Save(*store, failed.now, failed.last_events);

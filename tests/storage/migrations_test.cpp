@@ -25,10 +25,62 @@ TEST_CASE("a fresh file is created at the latest schema version", "[storage]") {
   CHECK(RawInt(path, "PRAGMA user_version") == storage::LatestSchemaVersion());
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                      "('org_units', 'org_closure', 'users', 'sessions', 'cases', 'case_events', "
-                     "'deadlines', 'idempotency', 'access_log', 'case_serials')") == 10);
+                     "'deadlines', 'access_log', 'case_serials', 'notifications', "
+                     "'deliveries')") == 11);
+  CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'idempotency'") == 0);
   // Opening again applies nothing and keeps the data.
   { auto store = OpenStore(path); }
   CHECK(RawInt(path, "PRAGMA user_version") == storage::LatestSchemaVersion());
+}
+
+TEST_CASE("a version 2 file keeps its idempotency keys when they move onto the case row",
+          "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("v2.db");
+  {
+    auto store = OpenStore(path);
+    const CaseStory one = CaseStory::Reported(CaseStory::Report(1).Request("phone-a"));
+    const CaseStory two = CaseStory::Reported(2);
+    REQUIRE(Save(*store, one.now, one.last_events).ok());
+    REQUIRE(Save(*store, two.now, two.last_events).ok());
+  }
+  // Back to version 2's layout, with the keys where version 2 kept them.
+  RawSql(path,
+         "CREATE TABLE idempotency (reporter_id TEXT NOT NULL, request_id TEXT NOT NULL, "
+         "case_id INTEGER NOT NULL REFERENCES cases (id), PRIMARY KEY (reporter_id, request_id)) "
+         "STRICT, WITHOUT ROWID;"
+         "INSERT INTO idempotency SELECT reporter_id, request_id, id FROM cases;"
+         "DROP INDEX cases_reporter_request;"
+         "CREATE INDEX cases_reporter ON cases (reporter_id);"
+         "PRAGMA user_version = 2;");
+
+  auto store = OpenStore(path);
+  CHECK(RawInt(path, "PRAGMA user_version") == storage::LatestSchemaVersion());
+  CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                     "('idempotency', 'cases_reporter')") == 0);
+  auto reader = store->Read();
+  REQUIRE(reader.ok());
+  auto found = (*reader)->FindCaseByRequestId("1", "phone-a");
+  REQUIRE(found.ok());
+  CHECK(found.value() == std::optional<engine::CaseId>(1));
+  // A retry of an old create is still refused as a duplicate; a new key is not.
+  CaseStory again = CaseStory::Reported(CaseStory::Report(3).Request("phone-a"));
+  engine::Status dup = Save(*store, again.now, again.last_events);
+  CHECK(dup.code() == engine::ErrorCode::kAborted);
+  CHECK_THAT(dup.message(), Catch::Contains("duplicate requestId phone-a"));
+  const CaseStory three = CaseStory::Reported(3);
+  CHECK(Save(*store, three.now, three.last_events).ok());
+}
+
+TEST_CASE("a new case without a requestId is refused", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir.File("gc.db"));
+  CaseStory story = CaseStory::Reported(1);
+  story.now.request_id.clear();
+  engine::Status s = Save(*store, story.now, story.last_events);
+  CHECK(s.code() == engine::ErrorCode::kInternal);
+  CHECK_THAT(s.message(), Catch::Contains("has no requestId"));
+  CHECK(RawInt(dir.File("gc.db"), "SELECT count(*) FROM cases") == 0);
 }
 
 TEST_CASE("a file from a newer gridcare is refused with an upgrade message", "[storage]") {

@@ -162,7 +162,7 @@ TEST_CASE("a failing write callback rolls back the case row, its events and dead
   });
   CHECK(s.code() == ErrorCode::kFailedPrecondition);
   CHECK(s.message() == "changed my mind");
-  for (const char* table : {"cases", "case_events", "deadlines", "idempotency", "case_serials"}) {
+  for (const char* table : {"cases", "case_events", "deadlines", "case_serials"}) {
     INFO(table);
     CHECK(CountRows(path, table) == 0);
   }
