@@ -26,7 +26,7 @@ struct CheckpointerOptions {
   // SQLite checkpoints inside the COMMIT that crosses 1,000 frames. Eight times SQLite's
   // threshold: a hot page (an index leaf of a busy grid, the table's last page) changed by
   // many commits is copied once per checkpoint, so fewer, longer checkpoints copy far fewer
-  // pages (checkpoint CPU per create 22-24 → 9-11 µs in the intake benchmark).
+  // pages (checkpoint CPU per create 22-24 → 9-13 µs in the intake benchmark).
   int start_frames = 8000;
   // Once the log is restart_frames long, the thread is woken at this many waiting frames
   // instead, so that it gets near the end of the log and the writer has only this little
