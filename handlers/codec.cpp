@@ -8,6 +8,8 @@
 #include <charconv>
 #include <string>
 
+#include "handlers/json_types.h"
+
 namespace gridcare::handlers {
 
 namespace {
@@ -351,12 +353,18 @@ Status ParseMessage(std::string_view content_type, std::string_view body,
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return Status::Ok();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(body.data(), body.size()), out, options);
+  // What JsonStringToMessage does, with the prebuilt types (json_types.h).
+  std::string binary;
+  const auto status = google::protobuf::util::JsonToBinaryString(
+      ApiTypeResolver(), TypeUrl(*out->GetDescriptor()),
+      google::protobuf::StringPiece(body.data(), body.size()), &binary, options);
   if (!status.ok()) {
     const auto message = status.message();
     return InvalidArgument("body: not a valid JSON " + out->GetTypeName() + ": " +
                            std::string(message.data(), message.size()));
+  }
+  if (!out->ParseFromString(binary)) {
+    return InvalidArgument("body: not a valid JSON " + out->GetTypeName());
   }
   return Status::Ok();
 }
@@ -370,9 +378,15 @@ std::string RenderMessage(const google::protobuf::Message& message, bool binary)
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   options.preserve_proto_field_names = false;
-  // Only fails on messages we never produce (e.g. an out-of-range Timestamp); an empty
-  // object is still valid JSON for the client.
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}";
+  // What MessageToJsonString does, with the prebuilt types (json_types.h). Only fails on
+  // messages we never produce (e.g. an out-of-range Timestamp); an empty object is still
+  // valid JSON for the client.
+  if (!google::protobuf::util::BinaryToJsonString(ApiTypeResolver(),
+                                                  TypeUrl(*message.GetDescriptor()),
+                                                  message.SerializeAsString(), &out, options)
+           .ok()) {
+    return "{}";
+  }
   return out;
 }
 
