@@ -527,7 +527,8 @@ int Main(int argc, char** argv) {
               " beside the writer + %" PRIu64 " by it; process CPU %.2f s\n",
               ss1.wakeups - ss0.wakeups, ss1.fired - ss0.fired, commits,
               commits ? static_cast<double>(lag_ms.size()) / static_cast<double>(commits) : 0.0,
-              ws1.commit_durations.sum() - ws0.commit_durations.sum(), ws1.checkpoints - ws0.checkpoints,
+              ws1.commit_durations.sum() - ws0.commit_durations.sum(),
+              ws1.checkpoints - ws0.checkpoints,
               ws1.inline_checkpoints - ws0.inline_checkpoints, storm_cpu);
   if (due_mismatch) std::printf("  !! %d events carry a due_time other than planned\n", due_mismatch);
   if (watcher.other_changes()) {
@@ -640,7 +641,8 @@ int Main(int argc, char** argv) {
                 catchup_seconds > 0 ? static_cast<double>(cw.done()) / catchup_seconds : 0.0,
                 caught_up ? "" : " — timed out");
     std::printf("  store: %" PRIu64 " commits, %.2f s in COMMIT; process CPU %.2f s\n",
-                wc1.batches - wc0.batches, wc1.commit_durations.sum() - wc0.commit_durations.sum(), cpu);
+                wc1.batches - wc0.batches,
+                wc1.commit_durations.sum() - wc0.commit_durations.sum(), cpu);
     scheduler->Stop();
     rt->cases->SetChangeListener(nullptr);
     scheduler.reset();

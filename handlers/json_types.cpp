@@ -25,8 +25,8 @@ namespace pb = google::protobuf;
 
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
 
-std::string EnumUrl(const pb::EnumDescriptor& descriptor) {
-  return std::string(kTypeUrlPrefix) + "/" + descriptor.full_name();
+std::string UrlOf(const std::string& full_name) {
+  return std::string(kTypeUrlPrefix) + "/" + full_name;
 }
 
 class PrebuiltTypeResolver final : public pb::util::TypeResolver {
@@ -74,7 +74,7 @@ class PrebuiltTypeResolver final : public pb::util::TypeResolver {
   }
 
   void AddEnum(const pb::EnumDescriptor& descriptor) {
-    const std::string url = EnumUrl(descriptor);
+    const std::string url = UrlOf(descriptor.full_name());
     if (enums_.count(url) > 0) return;
     pb::Enum enum_type;
     if (pool_->ResolveEnumType(url, &enum_type).ok()) enums_.emplace(url, std::move(enum_type));
@@ -87,9 +87,7 @@ class PrebuiltTypeResolver final : public pb::util::TypeResolver {
 
 }  // namespace
 
-std::string TypeUrl(const pb::Descriptor& descriptor) {
-  return std::string(kTypeUrlPrefix) + "/" + descriptor.full_name();
-}
+std::string TypeUrl(const pb::Descriptor& descriptor) { return UrlOf(descriptor.full_name()); }
 
 pb::util::TypeResolver* ApiTypeResolver() {
   // A constant computed on first use (thread-safe static initialisation); never changed.

@@ -96,7 +96,7 @@ bool IsCommitFrameHeader(const unsigned char* data, int amount) {
   return amount == kFrameHeaderBytes && (data[4] | data[5] | data[6] | data[7]) != 0;
 }
 
-// A checkpoint copies up to a thousand pages into the database file and then fsyncs it.
+// A checkpoint copies thousands of pages into the database file and then fsyncs it.
 // Left to the kernel, those pages go to the disk in one burst at that fsync, and an fsync
 // of the WAL issued meanwhile — each one acknowledges a group of writes — queues behind the
 // burst at the device. Like PostgreSQL's checkpoint_flush_after, start the writeback every

@@ -15,9 +15,9 @@ namespace {
 // Only a checkpoint writes the database file itself; commits go to the WAL.
 std::uintmax_t MainFileBytes(const std::string& path) { return std::filesystem::file_size(path); }
 
-// Cases with a long description, a few WAL frames each.
-void SaveBigCases(storage::SqliteStore& store, int count) {
-  for (int id = 1; id <= count; ++id) {
+// Cases with a long description, a few WAL frames each, with ids from `first_id`.
+void SaveBigCases(storage::SqliteStore& store, int count, engine::CaseId first_id = 1) {
+  for (engine::CaseId id = first_id; id < first_id + count; ++id) {
     CaseStory story = CaseStory::Reported(id);
     story.now.description = std::string(8000, 'x');
     story.last_events[0].changes = engine::DiffCaseFields(Case{}, story.now);
@@ -103,10 +103,7 @@ TEST_CASE("a long WAL wakes the thread early, and the writer copies only the las
   // Whether the thread had finished when a later commit looked is timing: give the writer a
   // few commits to find it caught up.
   for (int more = 0; more < 10 && store->write_stats().wal_restarts == 0; ++more) {
-    CaseStory story = CaseStory::Reported(100 + more);
-    story.now.description = std::string(8000, 'y');
-    story.last_events[0].changes = engine::DiffCaseFields(Case{}, story.now);
-    REQUIRE(Save(*store, story.now, story.last_events).ok());
+    SaveBigCases(*store, 1, 100 + more);
   }
   CHECK(store->write_stats().wal_restarts >= 1);
   store.reset();

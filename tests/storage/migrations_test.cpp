@@ -72,17 +72,6 @@ TEST_CASE("a version 2 file keeps its idempotency keys when they move onto the c
   CHECK(Save(*store, three.now, three.last_events).ok());
 }
 
-TEST_CASE("a new case without a requestId is refused", "[storage]") {
-  TempDir dir;
-  auto store = OpenStore(dir.File("gc.db"));
-  CaseStory story = CaseStory::Reported(1);
-  story.now.request_id.clear();
-  engine::Status s = Save(*store, story.now, story.last_events);
-  CHECK(s.code() == engine::ErrorCode::kInternal);
-  CHECK_THAT(s.message(), Catch::Contains("has no requestId"));
-  CHECK(RawInt(dir.File("gc.db"), "SELECT count(*) FROM cases") == 0);
-}
-
 TEST_CASE("a file from a newer gridcare is refused with an upgrade message", "[storage]") {
   TempDir dir;
   const std::string path = dir.File("future.db");

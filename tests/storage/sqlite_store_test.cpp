@@ -211,6 +211,18 @@ TEST_CASE("a second case with the same reporter and requestId is ABORTED", "[sto
   CHECK(*(*reader)->FindCaseByRequestId("9", "r-1") == std::nullopt);
 }
 
+TEST_CASE("a new case without a requestId is refused", "[storage]") {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  auto store = OpenStore(path);
+  CaseStory story = CaseStory::Reported(1);
+  story.now.request_id.clear();
+  engine::Status s = Save(*store, story.now, story.last_events);
+  CHECK(s.code() == ErrorCode::kInternal);
+  CHECK_THAT(s.message(), Catch::Contains("has no requestId"));
+  CHECK(CountRows(path, "cases") == 0);
+}
+
 TEST_CASE("case ids and per-year serials count up inside write transactions", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.File("gc.db"));
