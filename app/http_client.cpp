@@ -14,6 +14,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 namespace gridcare::app {
 namespace {
@@ -40,6 +42,58 @@ bool ReadMore(int fd, std::string& buf, int timeout_ms) {
 }
 
 }  // namespace
+
+std::string FormatHttpRequest(const std::string& host, const std::string& method,
+                              const std::string& target, const std::string& body,
+                              const std::map<std::string, std::string>& headers) {
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n";
+  bool has_type = false;
+  for (const auto& [k, v] : headers) {
+    req += k + ": " + v + "\r\n";
+    if (k == "Content-Type") has_type = true;
+  }
+  if (!body.empty() && !has_type) req += "Content-Type: application/json\r\n";
+  req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return req;
+}
+
+bool ParseHttpResponseHead(std::string_view head, HttpReply* reply,
+                           std::optional<size_t>* content_length) {
+  const auto sp = head.find(' ');
+  reply->status = 0;
+  if (sp != std::string_view::npos) {
+    std::from_chars(head.data() + sp + 1, head.data() + head.size(), reply->status);
+  }
+  size_t pos = head.find("\r\n");
+  while (pos != std::string_view::npos) {
+    const size_t next = head.find("\r\n", pos + 2);
+    const std::string_view line = head.substr(
+        pos + 2, next == std::string_view::npos ? std::string_view::npos : next - pos - 2);
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+      std::string name(line.substr(0, colon));
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      size_t v = colon + 1;
+      while (v < line.size() && line[v] == ' ') ++v;
+      reply->headers[name] = std::string(line.substr(v));
+    }
+    pos = next;
+  }
+  content_length->reset();
+  const auto cl = reply->headers.find("content-length");
+  if (cl == reply->headers.end()) return true;
+  // Not std::stoul: a receiver's bad header must be an error here, not an exception in
+  // the notification dispatcher's thread.
+  size_t len = 0;
+  const char* end = cl->second.data() + cl->second.size();
+  if (const auto [p, ec] = std::from_chars(cl->second.data(), end, len);
+      ec != std::errc() || p != end) {
+    reply->error = "bad Content-Length: " + cl->second;
+    return false;
+  }
+  *content_length = len;
+  return true;
+}
 
 HttpClient::~HttpClient() { Close(); }
 
@@ -91,14 +145,7 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
                               const std::string& body,
                               const std::map<std::string, std::string>& headers) {
   HttpReply reply;
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\n";
-  bool has_type = false;
-  for (const auto& [k, v] : headers) {
-    req += k + ": " + v + "\r\n";
-    if (k == "Content-Type") has_type = true;
-  }
-  if (!body.empty() && !has_type) req += "Content-Type: application/json\r\n";
-  req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string req = FormatHttpRequest(host_, method, target, body, headers);
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (fd_ < 0 && !Connect(&reply.error)) return reply;
     if (SendAll(fd_, req)) break;
@@ -120,35 +167,13 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
   }
   const std::string head = buf.substr(0, header_end);
   buf.erase(0, header_end + 4);
-  const auto sp = head.find(' ');
-  reply.status = sp == std::string::npos ? 0 : std::atoi(head.c_str() + sp + 1);
-  size_t pos = head.find("\r\n");
-  while (pos != std::string::npos) {
-    const size_t next = head.find("\r\n", pos + 2);
-    const std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos
-                                                                            : next - pos - 2);
-    const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string name = line.substr(0, colon);
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      size_t v = colon + 1;
-      while (v < line.size() && line[v] == ' ') ++v;
-      reply.headers[name] = line.substr(v);
-    }
-    pos = next;
+  std::optional<size_t> content_length;
+  if (!ParseHttpResponseHead(head, &reply, &content_length)) {
+    Close();
+    return reply;
   }
-  const auto cl = reply.headers.find("content-length");
-  if (cl != reply.headers.end()) {
-    // Not std::stoul: a receiver's bad header must be an error here, not an exception in
-    // the notification dispatcher's thread.
-    size_t len = 0;
-    const char* end = cl->second.data() + cl->second.size();
-    if (const auto [p, ec] = std::from_chars(cl->second.data(), end, len);
-        ec != std::errc() || p != end) {
-      reply.error = "bad Content-Length: " + cl->second;
-      Close();
-      return reply;
-    }
+  if (content_length) {
+    const size_t len = *content_length;
     while (buf.size() < len) {
       if (!ReadMore(fd_, buf, timeout_ms_)) {
         reply.error = "connection closed mid-body";

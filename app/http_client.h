@@ -3,8 +3,11 @@
 // kept alive across requests; every wait is bounded by the timeout.
 #pragma once
 
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace gridcare::app {
 
@@ -42,6 +45,17 @@ class HttpClient {
   int fd_ = -1;
   std::string pending_;  // bytes read past the previous response
 };
+
+// The bytes of one HTTP/1.1 request; a body without a Content-Type header is sent as JSON.
+std::string FormatHttpRequest(const std::string& host, const std::string& method,
+                              const std::string& target, const std::string& body,
+                              const std::map<std::string, std::string>& headers);
+
+// Reads a response head (status line and header fields, without the blank line after them)
+// into `reply` (status, lower-cased headers) and the body length it announces, if any. False,
+// with reply->error set, when Content-Length is not a number.
+bool ParseHttpResponseHead(std::string_view head, HttpReply* reply,
+                           std::optional<size_t>* content_length);
 
 // "http://host:port/path" → parts; false for anything else (https is not supported: put a
 // TLS-terminating proxy on the same machine in front of a remote receiver).

@@ -26,6 +26,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/bench_util.h"
+#include "bench/load_loop.h"
 #include "app/calendar_file.h"
 #include "app/config.h"
 #include "app/server_app.h"
@@ -41,8 +42,6 @@ namespace {
 
 using app::HttpClient;
 using app::HttpReply;
-
-using SteadyClock = std::chrono::steady_clock;
 
 constexpr char kPassword[] = "bench-password";
 
@@ -262,16 +261,21 @@ engine::CaseId CaseIdFrom(const HttpReply& r, bool binary) {
   return std::strtoll(id.c_str(), nullptr, 10);
 }
 
-// One create over `http`; the request id is unique per phase, thread and sequence.
-bool PostCase(HttpClient& http, const std::string& auth, const std::string& request_id,
-              const std::string& grid, bool binary, Errors& errors, engine::CaseId* id) {
+// The bytes of one create as the worker holding `auth`; request ids are unique per phase,
+// connection and sequence.
+std::string CreateRequest(const std::string& auth, const std::string& request_id,
+                          const std::string& grid, bool binary) {
   std::map<std::string, std::string> headers = binary ? ProtoHeaders()
                                                        : std::map<std::string, std::string>{};
   headers["Authorization"] = auth;
-  const HttpReply r = http.Request("POST", "/v1/cases",
-                                   binary ? CreateProto(request_id, grid)
-                                          : CreateJson(request_id, grid),
-                                   headers);
+  return app::FormatHttpRequest("127.0.0.1", "POST", "/v1/cases",
+                                binary ? CreateProto(request_id, grid)
+                                       : CreateJson(request_id, grid),
+                                headers);
+}
+
+// True when `r` is a 201 with a case id (in *id); otherwise counts the failure.
+bool Created201(const HttpReply& r, bool binary, Errors& errors, engine::CaseId* id) {
   if (r.status != 201) {
     errors.Add("create", r);
     return false;
@@ -279,9 +283,9 @@ bool PostCase(HttpClient& http, const std::string& auth, const std::string& requ
   *id = CaseIdFrom(r, binary);
   if (*id <= 0) {
     errors.Add("create (no id in reply)", r);
-    return 2;
+    return false;
   }
-  return -1;
+  return true;
 }
 
 // --- sign-in --------------------------------------------------------------------------------
@@ -368,47 +372,26 @@ void PrintCpu(const PhaseResult& r) {
   std::printf("  server threads, CPU µs per request: %s\n", line.c_str());
 }
 
-// What one client thread does once released: `t` is its index, `http` its warmed
-// keep-alive connection; it appends the latency of each counted request to `latency_ms`.
-using ClientFn = std::function<void(int t, HttpClient& http, std::vector<double>& latency_ms)>;
+double Ms(SteadyClock::duration d) { return Seconds(d) * 1e3; }
 
-// Starts `n` client threads, each with a warmed connection, releases them together and waits
-// for all. `begin(now)` runs just before the release (the phase sets its clock from it) and
-// returns the moment the phase counts from. Fills timing, CPU and latencies, not `ok`.
-PhaseResult RunClients(int n, int port,
-                       const std::function<SteadyClock::time_point(SteadyClock::time_point)>& begin,
-                       const ClientFn& client) {
-  std::vector<std::vector<double>> lat(static_cast<size_t>(n));
-  std::vector<double> cpu(static_cast<size_t>(n));
-  std::atomic<bool> go{false};
-  std::atomic<int> ready{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < n; ++t) {
-    threads.emplace_back([&, t] {
-      HttpClient http("127.0.0.1", port);
-      // Warm the connection so connect() is not in the first sample.
-      (void)http.Request("GET", "/healthz");
-      ++ready;
-      while (!go) std::this_thread::yield();
-      const double cpu0 = ThreadCpuSeconds();
-      client(t, http, lat[static_cast<size_t>(t)]);
-      cpu[static_cast<size_t>(t)] = ThreadCpuSeconds() - cpu0;
-    });
-  }
-  while (ready < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+// Runs one phase on a fresh LoadLoop of `n` warmed connections. `begin(now)` runs just before
+// the loop starts (the phase sets its clock from it) and returns the moment the phase counts
+// from. Fills timing and CPU; the phase's callbacks fill `ok` and the latencies.
+PhaseResult RunLoop(int n, int port,
+                    const std::function<SteadyClock::time_point(SteadyClock::time_point)>& begin,
+                    const LoadCallbacks& callbacks) {
+  LoadLoop loop(port, n);
+  if (!loop.error().empty()) Die("load generator: " + loop.error());
   PhaseResult r;
   const std::map<std::string, double> threads0 = ThreadCpuByName();
   const double cpu0 = ProcessCpuSeconds();
+  const double client0 = ThreadCpuSeconds();
   const auto start = begin(SteadyClock::now());
-  go = true;
-  for (auto& t : threads) t.join();
+  loop.Run(callbacks);
   r.seconds = Seconds(SteadyClock::now() - start);
+  r.client_cpu = ThreadCpuSeconds() - client0;
   r.process_cpu = ProcessCpuSeconds() - cpu0;
   r.thread_cpu = ServerThreadCpu(threads0, ThreadCpuByName());
-  for (int t = 0; t < n; ++t) {
-    r.latency.Merge(lat[static_cast<size_t>(t)]);
-    r.client_cpu += cpu[static_cast<size_t>(t)];
-  }
   return r;
 }
 
@@ -422,31 +405,42 @@ PhaseResult CreatePhase(const Options& o, int port, const City& city,
                         const std::map<std::string, std::string>& tokens,
                         std::vector<Created>* created, Errors& errors) {
   const int n = o.connections;
-  std::vector<std::vector<Created>> made(static_cast<size_t>(n));
+  const int grids = static_cast<int>(city.grids.size());
+  std::vector<int> grid(static_cast<size_t>(n));
+  std::vector<std::int64_t> seq(static_cast<size_t>(n), 0);
+  for (int t = 0; t < n; ++t) grid[static_cast<size_t>(t)] = t % grids;
+  const auto binary = [&](int t) { return seq[static_cast<size_t>(t)] % 2 == 1; };
+  std::vector<double> latency_ms;
   SteadyClock::time_point end;
-  PhaseResult r = RunClients(
+  LoadCallbacks cb;
+  cb.next = [&](int t, Outgoing* out) {
+    if (SteadyClock::now() >= end) return false;
+    const Grid& g = city.grids[static_cast<size_t>(grid[static_cast<size_t>(t)])];
+    out->bytes = CreateRequest(tokens.at(City::WorkerName(g)),
+                               "c-" + std::to_string(t) + "-" +
+                                   std::to_string(seq[static_cast<size_t>(t)]),
+                               g.id, binary(t));
+    return true;
+  };
+  cb.reply = [&](int t, const HttpReply& r, SteadyClock::time_point sent,
+                 SteadyClock::time_point received) {
+    int& g = grid[static_cast<size_t>(t)];
+    engine::CaseId id = 0;
+    if (Created201(r, binary(t), errors, &id)) {
+      latency_ms.push_back(Ms(received - sent));
+      created->push_back({id, g});
+    }
+    g = (g + n) % grids;
+    ++seq[static_cast<size_t>(t)];
+  };
+  PhaseResult r = RunLoop(
       n, port,
       [&](SteadyClock::time_point now) {
         end = After(now, o.create_seconds);
         return now;
       },
-      [&](int t, HttpClient& http, std::vector<double>& latency_ms) {
-        int grid = t % static_cast<int>(city.grids.size());
-        for (std::int64_t seq = 0; SteadyClock::now() < end; ++seq) {
-          const Grid& g = city.grids[static_cast<size_t>(grid)];
-          const std::string& auth = tokens.at(City::WorkerName(g));
-          const auto start = SteadyClock::now();
-          engine::CaseId id = 0;
-          const bool binary = seq % 2 == 1;
-          if (PostCase(http, auth, "c-" + std::to_string(t) + "-" + std::to_string(seq), g.id,
-                       binary, errors, &id)) {
-            latency_ms.push_back(Seconds(SteadyClock::now() - start) * 1e3);
-            made[static_cast<size_t>(t)].push_back({id, grid});
-          }
-          grid = (grid + n) % static_cast<int>(city.grids.size());
-        }
-      });
-  for (const auto& m : made) created->insert(created->end(), m.begin(), m.end());
+      cb);
+  r.latency.ms = std::move(latency_ms);
   r.ok = static_cast<std::int64_t>(created->size());
   return r;
 }
@@ -485,44 +479,59 @@ PhaseResult LifecyclePhase(const Options& o, int port, const City& city,
   const std::vector<Action> actions = LifecycleActions();
   std::vector<std::string> action_proto;
   for (const Action& a : actions) action_proto.push_back(a.proto.SerializeAsString());
-  std::atomic<size_t> next{0};
-  std::atomic<std::int64_t> done{0};
+  struct Walk {
+    size_t item = 0;  // index into `cases`
+    size_t step = 0;  // the next action; 0: take a new case
+  };
+  std::vector<Walk> walks(static_cast<size_t>(o.connections));
+  size_t next_case = 0;
+  std::int64_t done = 0;
+  std::vector<double> latency_ms;
   SteadyClock::time_point stop_starting;
-  PhaseResult r = RunClients(
+  LoadCallbacks cb;
+  cb.next = [&](int t, Outgoing* out) {
+    Walk& w = walks[static_cast<size_t>(t)];
+    if (w.step == 0) {
+      if (next_case >= cases.size() || SteadyClock::now() >= stop_starting) return false;
+      w.item = next_case++;
+    }
+    const Created& c = cases[w.item];
+    const Grid& g = city.grids[static_cast<size_t>(c.grid)];
+    const std::string& who = w.step == 0   ? tokens.at(city.LeaderName(g.village))
+                             : w.step < 3 ? tokens.at(city.StaffName(g.village))
+                                          : tokens.at(City::WorkerName(g));
+    const bool binary = w.item % 2 == 1;
+    std::map<std::string, std::string> headers =
+        binary ? ProtoHeaders() : std::map<std::string, std::string>{};
+    headers["Authorization"] = who;
+    const Action& a = actions[w.step];
+    out->bytes = app::FormatHttpRequest(
+        "127.0.0.1", "POST", "/v1/cases/" + std::to_string(c.id) + ":" + a.name,
+        binary ? action_proto[w.step] : a.json, headers);
+    return true;
+  };
+  cb.reply = [&](int t, const HttpReply& r, SteadyClock::time_point sent,
+                 SteadyClock::time_point received) {
+    Walk& w = walks[static_cast<size_t>(t)];
+    if (r.status != 200) {
+      errors.Add(actions[w.step].name, r);
+      w.step = 0;  // this case stops here
+      return;
+    }
+    latency_ms.push_back(Ms(received - sent));
+    if (++w.step == actions.size()) {
+      ++done;
+      w.step = 0;
+    }
+  };
+  PhaseResult r = RunLoop(
       o.connections, port,
       [&](SteadyClock::time_point now) {
         stop_starting = After(now, o.lifecycle_max_seconds);
         return now;
       },
-      [&](int, HttpClient& http, std::vector<double>& latency_ms) {
-        for (size_t i = next++; i < cases.size() && SteadyClock::now() < stop_starting;
-             i = next++) {
-          const Created& c = cases[i];
-          const Grid& g = city.grids[static_cast<size_t>(c.grid)];
-          const std::string* who[4] = {&tokens.at(city.LeaderName(g.village)),
-                                       &tokens.at(city.StaffName(g.village)),
-                                       &tokens.at(city.StaffName(g.village)),
-                                       &tokens.at(City::WorkerName(g))};
-          const bool binary = i % 2 == 1;
-          bool ok = true;
-          for (size_t a = 0; a < actions.size() && ok; ++a) {
-            std::map<std::string, std::string> headers =
-                binary ? ProtoHeaders() : std::map<std::string, std::string>{};
-            headers["Authorization"] = *who[a];
-            const auto start = SteadyClock::now();
-            const HttpReply reply =
-                http.Request("POST", "/v1/cases/" + std::to_string(c.id) + ":" + actions[a].name,
-                             binary ? action_proto[a] : actions[a].json, headers);
-            if (reply.status != 200) {
-              errors.Add(actions[a].name, reply);
-              ok = false;
-              break;
-            }
-            latency_ms.push_back(Seconds(SteadyClock::now() - start) * 1e3);
-          }
-          if (ok) ++done;
-        }
-      });
+      cb);
+  r.latency.ms = std::move(latency_ms);
   r.ok = static_cast<std::int64_t>(r.latency.ms.size());
   *cases_done = done;
   return r;
@@ -530,38 +539,53 @@ PhaseResult LifecyclePhase(const Options& o, int port, const City& city,
 
 // Open loop: request k is due at start + k/rate whatever happened before; latency counts from
 // that due time, so a stall shows up in every request it delayed (no coordinated omission).
+// Connection t takes requests t, t + n, t + 2n, ...: one still waiting for its reply holds
+// back the connection's next, as a phone would.
 PhaseResult PacedPhase(const Options& o, int port, const City& city,
                        const std::map<std::string, std::string>& tokens, Errors& errors,
                        double* lateness_max_ms) {
   const int n = o.connections;
   const std::int64_t total = static_cast<std::int64_t>(o.paced_rate * o.paced_seconds);
   const double interval_s = 1.0 / o.paced_rate;
-  std::vector<double> late(static_cast<size_t>(n));
-  std::atomic<std::int64_t> ok{0};
+  std::vector<std::int64_t> k(static_cast<size_t>(n));
+  for (int t = 0; t < n; ++t) k[static_cast<size_t>(t)] = t;
+  std::vector<double> latency_ms;
+  std::int64_t ok = 0;
+  *lateness_max_ms = 0;
   SteadyClock::time_point start;
-  PhaseResult r = RunClients(
+  const auto due = [&](std::int64_t request) {
+    return After(start, interval_s * static_cast<double>(request));
+  };
+  LoadCallbacks cb;
+  cb.next = [&](int t, Outgoing* out) {
+    const std::int64_t request = k[static_cast<size_t>(t)];
+    if (request >= total) return false;
+    const Grid& g = city.grids[static_cast<size_t>(request) % city.grids.size()];
+    out->bytes = CreateRequest(tokens.at(City::WorkerName(g)), "p-" + std::to_string(request),
+                               g.id, request % 2 == 1);
+    out->not_before = due(request);
+    return true;
+  };
+  cb.reply = [&](int t, const HttpReply& r, SteadyClock::time_point sent,
+                 SteadyClock::time_point received) {
+    std::int64_t& request = k[static_cast<size_t>(t)];
+    *lateness_max_ms = std::max(*lateness_max_ms, Ms(sent - due(request)));
+    engine::CaseId id = 0;
+    if (Created201(r, request % 2 == 1, errors, &id)) {
+      latency_ms.push_back(Ms(received - due(request)));
+      ++ok;
+    }
+    request += n;
+  };
+  PhaseResult r = RunLoop(
       n, port,
       [&](SteadyClock::time_point now) {
         start = now + std::chrono::milliseconds(20);
         return start;
       },
-      [&](int t, HttpClient& http, std::vector<double>& latency_ms) {
-        for (std::int64_t k = t; k < total; k += n) {
-          const auto due = After(start, interval_s * static_cast<double>(k));
-          std::this_thread::sleep_until(due);
-          double& worst = late[static_cast<size_t>(t)];
-          worst = std::max(worst, Seconds(SteadyClock::now() - due) * 1e3);
-          const Grid& g = city.grids[static_cast<size_t>(k) % city.grids.size()];
-          engine::CaseId id = 0;
-          if (PostCase(http, tokens.at(City::WorkerName(g)), "p-" + std::to_string(k), g.id,
-                       k % 2 == 1, errors, &id)) {
-            latency_ms.push_back(Seconds(SteadyClock::now() - due) * 1e3);
-            ++ok;
-          }
-        }
-      });
+      cb);
+  r.latency.ms = std::move(latency_ms);
   r.ok = ok;
-  *lateness_max_ms = *std::max_element(late.begin(), late.end());
   return r;
 }
 
