@@ -51,7 +51,8 @@ struct Options {
   double lifecycle_max_seconds = 30;  // stop starting new lifecycles after this
   int paced_rate = 1000;           // creates/s in the open-loop phase
   double paced_seconds = 10;
-  int raw_cases = 30000;           // batched raw SQLite inserts
+  int raw_cases = 0;               // batched raw SQLite inserts; 0: as many as [1] created
+  int raw_early_cases = 30000;     // the baseline's rate over its first cases is printed too
   int raw_batch = 256;
   int raw_single_cases = 2000;     // one transaction each (context only)
   double raw_single_max_seconds = 8;
@@ -76,9 +77,13 @@ int ParseOptions(int argc, char** argv, Options* o) {
   app.add_option("--paced-rate", o->paced_rate, "creates/s in the open-loop phase")
       ->check(CLI::Range(1, 1000000000));
   app.add_option("--paced-seconds", o->paced_seconds)->check(CLI::Range(1, 1000000000));
-  app.add_option("--raw-cases", o->raw_cases, "batched raw SQLite inserts")
-      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--raw-cases", o->raw_cases,
+                 "batched raw SQLite inserts (default 0: as many as phase [1] created)")
+      ->check(CLI::Range(0, 1000000000));
   app.add_option("--raw-batch", o->raw_batch)->check(CLI::Range(1, 1000000000));
+  app.add_option("--raw-early-cases", o->raw_early_cases,
+                 "also print the baseline's rate over its first this many cases")
+      ->check(CLI::Range(1, 1000000000));
   app.add_option("--raw-single-cases", o->raw_single_cases)->check(CLI::Range(0, 1000000000));
   app.add_option("--grids-per-village", o->grids_per_village)->check(CLI::Range(1, 1000000000));
   app.add_option("--dir", o->dir, "where the stores go (default: the system temp dir)");
@@ -594,6 +599,8 @@ PhaseResult PacedPhase(const Options& o, int port, const City& city,
 struct RawResult {
   std::int64_t batched_cases = 0;
   double batched_seconds = 0;
+  std::int64_t early_cases = 0;  // the first raw_early_cases (rounded up to a batch), if reached
+  double early_seconds = 0;
   std::int64_t single_cases = 0;
   double single_seconds = 0;
   double decide_seconds = 0;
@@ -602,11 +609,12 @@ struct RawResult {
   double single_cpu = 0;
 };
 
-// The same rows the server writes — case (with its idempotency key), REPORTED event
-// (hash-chained) and deadlines — built by the engine's own DecideCreate up front, then saved with
-// StoreWriter::SaveCase straight into a fresh SqliteStore (the server's write path: WAL, each
-// Write acknowledged after the sync thread's fdatasync).
-RawResult RawBaseline(const Options& o, const std::string& path, const City& city) {
+// `batched_cases` of the same rows the server writes — case (with its idempotency key),
+// REPORTED event (hash-chained) and deadlines — built by the engine's own DecideCreate up
+// front, then saved with StoreWriter::SaveCase straight into a fresh SqliteStore (the server's
+// write path: WAL, each Write acknowledged after the sync thread's fdatasync).
+RawResult RawBaseline(const Options& o, int batched_cases, const std::string& path,
+                      const City& city) {
   auto opened = storage::SqliteStore::Open(path);
   if (!opened.ok()) Die("raw store: " + opened.status().ToString());
   std::unique_ptr<storage::SqliteStore> store = std::move(opened).value();
@@ -630,7 +638,7 @@ RawResult RawBaseline(const Options& o, const std::string& path, const City& cit
   if (!calendar.ok()) Die("calendar: " + calendar.status().ToString());
   const engine::RuleBook rules{tree.value(), sla, calendar.value()};
 
-  const int total = o.raw_cases + o.raw_single_cases;
+  const int total = batched_cases + o.raw_single_cases;
   const engine::TimePoint now =
       std::chrono::time_point_cast<engine::Millis>(std::chrono::system_clock::now());
   const int year = engine::ChinaYear(now);
@@ -660,8 +668,12 @@ RawResult RawBaseline(const Options& o, const std::string& path, const City& cit
   const std::uint64_t pages0 = store->write_stats().wal_pages;
   const double bc0 = ProcessCpuSeconds();
   const auto b0 = SteadyClock::now();
-  for (int i = 0; i < o.raw_cases; i += o.raw_batch) {
-    const int end = std::min(o.raw_cases, i + o.raw_batch);
+  for (int i = 0; i < batched_cases; i += o.raw_batch) {
+    if (i >= o.raw_early_cases && r.early_cases == 0) {
+      r.early_cases = i;
+      r.early_seconds = Seconds(SteadyClock::now() - b0);
+    }
+    const int end = std::min(batched_cases, i + o.raw_batch);
     const engine::Status s = store->Write([&](engine::StoreWriter& w) {
       for (int k = i; k < end; ++k) {
         GC_RETURN_IF_ERROR(w.SaveCase(decisions[k].after, decisions[k].events));
@@ -672,12 +684,12 @@ RawResult RawBaseline(const Options& o, const std::string& path, const City& cit
   }
   r.batched_seconds = Seconds(SteadyClock::now() - b0);
   r.batched_cpu = ProcessCpuSeconds() - bc0;
-  r.batched_cases = o.raw_cases;
+  r.batched_cases = batched_cases;
   r.batched_wal_pages = store->write_stats().wal_pages - pages0;
 
   const double sc0 = ProcessCpuSeconds();
   const auto s0 = SteadyClock::now();
-  for (int k = o.raw_cases; k < total; ++k) {
+  for (int k = batched_cases; k < total; ++k) {
     if (Seconds(SteadyClock::now() - s0) > o.raw_single_max_seconds) break;
     const engine::Status s = store->Write([&](engine::StoreWriter& w) {
       return w.SaveCase(decisions[k].after, decisions[k].events);
@@ -826,16 +838,27 @@ int Main(int argc, char** argv) {
   server.reset();
 
   // 4. raw SQLite, same filesystem, server stopped
-  const RawResult raw = RawBaseline(o, raw_db, city);
+  // As many cases as [1] created, by default: the same rows into a store that grows to the
+  // same size (B-tree depth, checkpoint work), over a comparable stretch of time.
+  const int raw_cases = o.raw_cases > 0 ? o.raw_cases
+                                        : std::max(1, static_cast<int>(creates.ok));
+  const RawResult raw = RawBaseline(o, raw_cases, raw_db, city);
   const double raw_per_s = static_cast<double>(raw.batched_cases) / raw.batched_seconds;
   const double raw_single_per_s =
       raw.single_seconds > 0 ? static_cast<double>(raw.single_cases) / raw.single_seconds : 0;
   std::printf("\n[4] raw SQLite baseline: SqliteStore::Write + StoreWriter::SaveCase, no HTTP\n");
   std::printf("  (decisions built beforehand with DecideCreate: %d in %.2f s, not timed)\n",
-              o.raw_cases + o.raw_single_cases, raw.decide_seconds);
+              raw_cases + o.raw_single_cases, raw.decide_seconds);
   std::printf("  batched, %d cases per transaction: %" PRId64
               " cases in %.2f s = %.0f cases/s (CPU %.2f s)\n",
               o.raw_batch, raw.batched_cases, raw.batched_seconds, raw_per_s, raw.batched_cpu);
+  if (raw.early_cases > 0) {
+    // The baseline of the first four sessions: a fixed 30,000 cases, on a smaller store.
+    std::printf("  of which the first %" PRId64 " cases: %.2f s = %.0f cases/s (ratio %.2f)\n",
+                raw.early_cases, raw.early_seconds,
+                static_cast<double>(raw.early_cases) / raw.early_seconds,
+                creates_per_s * raw.early_seconds / static_cast<double>(raw.early_cases));
+  }
   std::printf("  log: %.1f pages written to the WAL per case, batched\n",
               raw.batched_cases ? static_cast<double>(raw.batched_wal_pages) / raw.batched_cases
                                 : 0.0);
