@@ -230,7 +230,8 @@ const std::string& EventColumns() {
   return kColumns;
 }
 
-void BindEventColumns(Stmt& stmt, const CaseEvent& e) {
+void BindEventColumns(Stmt& stmt, const CaseEvent& e, const std::string& prev_hash,
+                      const std::string& hash) {
   stmt.BindInt(1, e.case_id)
       .BindInt(2, e.seq)
       .BindInt(3, engine::ToUnixMillis(e.time))
@@ -248,8 +249,8 @@ void BindEventColumns(Stmt& stmt, const CaseEvent& e) {
       .BindText(11, e.note)
       .BindOptInt(12, OptMillis(e.due_time))
       .BindText(13, EncodeChanges(e.changes))
-      .BindText(14, e.prev_hash)
-      .BindText(15, e.hash);
+      .BindText(14, prev_hash)
+      .BindText(15, hash);
 }
 
 Result<CaseEvent> ReadEventColumns(const Stmt& stmt) {

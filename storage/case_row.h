@@ -46,7 +46,10 @@ engine::Result<engine::Case> ReadCaseColumns(const Stmt& stmt);
 
 const std::string& EventColumns();
 inline constexpr int kEventColumnCount = 15;
-void BindEventColumns(Stmt& stmt, const engine::CaseEvent& e);
+// Binds parameters 1..kEventColumnCount from `e`, with the chain links given (the event's own
+// prev_hash and hash fields are not read: the writer computes them).
+void BindEventColumns(Stmt& stmt, const engine::CaseEvent& e, const std::string& prev_hash,
+                      const std::string& hash);
 engine::Result<engine::CaseEvent> ReadEventColumns(const Stmt& stmt);
 
 // Whole-row helpers over a connection.

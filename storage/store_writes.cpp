@@ -51,6 +51,15 @@ const std::string& InsertCaseSql() {
   return kSql;
 }
 
+const std::string& InsertEventSql() {
+  static const std::string kSql = [] {
+    std::string values;
+    for (int i = 1; i <= kEventColumnCount; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    return "INSERT INTO case_events (" + EventColumns() + ") VALUES (" + values + ")";
+  }();
+  return kSql;
+}
+
 // "UPDATE cases SET <changed columns> WHERE id = ?1 AND version = ?N" with the new values
 // bound. Only what changed is written: SQLite rewrites every index on a column named in SET,
 // and an unchanged index entry of an old case sits on a page that would otherwise be neither
@@ -91,12 +100,6 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     if (after.request_id.empty()) {
       return engine::Internal("SaveCase: new " + CaseName(after) + " has no requestId");
     }
-    GC_ASSIGN_OR_RETURN(auto existing,
-                        reads::FindCaseByRequestId(db, after.reporter_id, after.request_id));
-    if (existing) {
-      return engine::Aborted("duplicate requestId " + after.request_id + " of reporter " +
-                             after.reporter_id + " (case " + std::to_string(*existing) + ")");
-    }
   } else {
     GC_ASSIGN_OR_RETURN(Stmt head,
                         db.Prepare("SELECT " + CaseColumns() + " FROM cases WHERE id = ?1"));
@@ -114,18 +117,26 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     for (int i = 0; i < kCaseColumnCount; ++i) stored.push_back(head.Value(i));
   }
 
-  // Chain the events: each hash covers its content and the hash before it.
-  std::vector<CaseEvent> chained = events;
-  for (CaseEvent& e : chained) {
-    e.prev_hash = prev_hash;
-    e.hash = ChainHash(prev_hash, e);
-    prev_hash = e.hash;
-  }
+  // Chain the events: each hash covers its content and the hash before it. links[i] is the
+  // hash before events[i]; links.back() the case's new last hash.
+  std::vector<std::string> links{prev_hash};
+  links.reserve(events.size() + 1);
+  for (const CaseEvent& e : events) links.push_back(ChainHash(links.back(), e));
+  prev_hash = links.back();
 
   if (is_new) {
     GC_ASSIGN_OR_RETURN(Stmt insert, db.Prepare(InsertCaseSql()));
     BindCaseColumns(insert, after, prev_hash);
-    GC_RETURN_IF_ERROR(insert.Run());
+    if (Status inserted = insert.Run(); !inserted.ok()) {
+      // The unique index on (reporter_id, request_id) is the duplicate check: a lookup
+      // before the insert would cost every create a B-tree search the index repeats.
+      if (inserted.code() != engine::ErrorCode::kAborted) return inserted;
+      GC_ASSIGN_OR_RETURN(auto existing,
+                          reads::FindCaseByRequestId(db, after.reporter_id, after.request_id));
+      if (!existing) return inserted;
+      return engine::Aborted("duplicate requestId " + after.request_id + " of reporter " +
+                             after.reporter_id + " (case " + std::to_string(*existing) + ")");
+    }
   } else {
     GC_ASSIGN_OR_RETURN(Stmt update, PrepareCaseUpdate(db, stored, CaseRowValues(after, prev_hash),
                                                        expected_version));
@@ -136,13 +147,10 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     }
   }
 
-  std::string values;
-  for (int i = 1; i <= kEventColumnCount; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
-  GC_ASSIGN_OR_RETURN(Stmt insert_event, db.Prepare("INSERT INTO case_events (" + EventColumns() +
-                                                    ") VALUES (" + values + ")"));
-  for (const CaseEvent& e : chained) {
+  GC_ASSIGN_OR_RETURN(Stmt insert_event, db.Prepare(InsertEventSql()));
+  for (size_t i = 0; i < events.size(); ++i) {
     insert_event.Reset();
-    BindEventColumns(insert_event, e);
+    BindEventColumns(insert_event, events[i], links[i], links[i + 1]);
     GC_RETURN_IF_ERROR(insert_event.Run());
   }
 
