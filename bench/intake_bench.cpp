@@ -51,6 +51,7 @@ struct Options {
   double lifecycle_max_seconds = 30;  // stop starting new lifecycles after this
   int paced_rate = 1000;           // creates/s in the open-loop phase
   double paced_seconds = 10;
+  int slices = 5;                  // [1] and the raw baseline take turns this many times
   int raw_cases = 0;               // batched raw SQLite inserts; 0: as many as [1] created
   int raw_early_cases = 30000;     // the baseline's rate over its first cases is printed too
   int raw_batch = 256;
@@ -80,6 +81,9 @@ int ParseOptions(int argc, char** argv, Options* o) {
   app.add_option("--raw-cases", o->raw_cases,
                  "batched raw SQLite inserts (default 0: as many as phase [1] created)")
       ->check(CLI::Range(0, 1000000000));
+  app.add_option("--slices", o->slices,
+                 "phase [1] and the raw baseline take turns this many times")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--raw-batch", o->raw_batch)->check(CLI::Range(1, 1000000000));
   app.add_option("--raw-early-cases", o->raw_early_cases,
                  "also print the baseline's rate over its first this many cases")
@@ -340,6 +344,16 @@ struct PhaseResult {
   double process_cpu = 0;
   std::map<std::string, double> thread_cpu;  // the server's threads, by name, over the phase
   Latencies latency;
+
+  // Another slice of the same phase.
+  void Add(const PhaseResult& slice) {
+    ok += slice.ok;
+    seconds += slice.seconds;
+    client_cpu += slice.client_cpu;
+    process_cpu += slice.process_cpu;
+    for (const auto& [name, cpu] : slice.thread_cpu) thread_cpu[name] += cpu;
+    latency.Merge(slice.latency.ms);
+  }
 };
 
 // The server threads' CPU between two ThreadCpuByName readings (names starting "gc-").
@@ -405,10 +419,11 @@ SteadyClock::time_point After(SteadyClock::time_point t, double seconds) {
                  std::chrono::duration<double>(seconds));
 }
 
-// Closed loop: every connection sends its next create as soon as the previous one returns.
+// Closed loop for `seconds`: every connection sends its next create as soon as the previous
+// one returns. `slice` keeps request ids unique across the phase's slices.
 PhaseResult CreatePhase(const Options& o, int port, const City& city,
-                        const std::map<std::string, std::string>& tokens,
-                        std::vector<Created>* created, Errors& errors) {
+                        const std::map<std::string, std::string>& tokens, double seconds,
+                        int slice, std::vector<Created>* created, Errors& errors) {
   const int n = o.connections;
   const int grids = static_cast<int>(city.grids.size());
   std::vector<int> grid(static_cast<size_t>(n));
@@ -422,7 +437,7 @@ PhaseResult CreatePhase(const Options& o, int port, const City& city,
     if (SteadyClock::now() >= end) return false;
     const Grid& g = city.grids[static_cast<size_t>(grid[static_cast<size_t>(t)])];
     out->bytes = CreateRequest(tokens.at(City::WorkerName(g)),
-                               "c-" + std::to_string(t) + "-" +
+                               "c-" + std::to_string(slice) + "-" + std::to_string(t) + "-" +
                                    std::to_string(seq[static_cast<size_t>(t)]),
                                g.id, binary(t));
     return true;
@@ -441,12 +456,12 @@ PhaseResult CreatePhase(const Options& o, int port, const City& city,
   PhaseResult r = RunLoop(
       n, port,
       [&](SteadyClock::time_point now) {
-        end = After(now, o.create_seconds);
+        end = After(now, seconds);
         return now;
       },
       cb);
   r.latency.ms = std::move(latency_ms);
-  r.ok = static_cast<std::int64_t>(created->size());
+  r.ok = static_cast<std::int64_t>(r.latency.ms.size());
   return r;
 }
 
@@ -603,104 +618,130 @@ struct RawResult {
   double early_seconds = 0;
   std::int64_t single_cases = 0;
   double single_seconds = 0;
+  std::int64_t decided = 0;  // DecideCreate calls, not timed
   double decide_seconds = 0;
   double batched_cpu = 0;  // process CPU seconds: the writer thread does the work
   std::uint64_t batched_wal_pages = 0;
   double single_cpu = 0;
 };
 
-// `batched_cases` of the same rows the server writes — case (with its idempotency key),
-// REPORTED event (hash-chained) and deadlines — built by the engine's own DecideCreate up
-// front, then saved with StoreWriter::SaveCase straight into a fresh SqliteStore (the server's
-// write path: WAL, each Write acknowledged after the sync thread's fdatasync).
-RawResult RawBaseline(const Options& o, int batched_cases, const std::string& path,
-                      const City& city) {
-  auto opened = storage::SqliteStore::Open(path);
-  if (!opened.ok()) Die("raw store: " + opened.status().ToString());
-  std::unique_ptr<storage::SqliteStore> store = std::move(opened).value();
-  Seed(*store, city);
-
-  std::vector<engine::Actor> workers;
-  {
-    auto reader = store->Read();
+// The same rows the server writes — case (with its idempotency key), REPORTED event
+// (hash-chained) and deadlines — built by the engine's own DecideCreate (not timed), then
+// saved with StoreWriter::SaveCase straight into a fresh SqliteStore (the server's write
+// path: WAL, each Write acknowledged after the sync thread's fdatasync). Fed in slices
+// between the create phase's own, so both stores grow in step and both rates are measured
+// in the same stretches of this VM's time.
+class RawBaseline {
+ public:
+  RawBaseline(const Options& o, const std::string& path, const City& city)
+      : o_(o), city_(city), config_(app::DefaultConfig()), sla_(config_.MakeSlaPolicy()) {
+    auto opened = storage::SqliteStore::Open(path);
+    if (!opened.ok()) Die("raw store: " + opened.status().ToString());
+    store_ = std::move(opened).value();
+    Seed(*store_, city);
+    auto reader = store_->Read();
     if (!reader.ok()) Die("raw store read: " + reader.status().ToString());
     for (const Grid& g : city.grids) {
       auto u = (*reader)->FindUserByUsername(City::WorkerName(g));
       if (!u.ok() || !u.value()) Die("raw store: worker of " + g.id + " missing");
-      workers.push_back({u.value()->id, engine::Role::kGridWorker, g.id});
+      workers_.push_back({u.value()->id, engine::Role::kGridWorker, g.id});
     }
+    auto tree = engine::OrgTree::Build(city.units);
+    if (!tree.ok()) Die("org tree: " + tree.status().ToString());
+    tree_ = std::make_unique<engine::OrgTree>(std::move(tree).value());
+    auto calendar = app::LoadWorkCalendar(config_.calendar_file);
+    if (!calendar.ok()) Die("calendar: " + calendar.status().ToString());
+    calendar_ = std::make_unique<engine::WorkCalendar>(std::move(calendar).value());
   }
-  auto tree = engine::OrgTree::Build(city.units);
-  if (!tree.ok()) Die("org tree: " + tree.status().ToString());
-  const app::Config config = app::DefaultConfig();
-  const engine::SlaPolicy sla = config.MakeSlaPolicy();
-  auto calendar = app::LoadWorkCalendar(config.calendar_file);
-  if (!calendar.ok()) Die("calendar: " + calendar.status().ToString());
-  const engine::RuleBook rules{tree.value(), sla, calendar.value()};
 
-  const int total = batched_cases + o.raw_single_cases;
-  const engine::TimePoint now =
-      std::chrono::time_point_cast<engine::Millis>(std::chrono::system_clock::now());
-  const int year = engine::ChinaYear(now);
-  std::vector<engine::Decision> decisions;
-  decisions.reserve(static_cast<size_t>(total));
-  const auto d0 = SteadyClock::now();
-  for (int i = 0; i < total; ++i) {
-    const Grid& g = city.grids[static_cast<size_t>(i) % city.grids.size()];
-    engine::NewCase n;
-    n.request_id = "raw-" + std::to_string(i);
-    n.channel = engine::Channel::kGridPatrol;
-    n.category = engine::Category::kLeftBehindChild;
-    n.priority = engine::Priority::kRoutine;
-    n.grid_id = g.id;
-    n.title = kTitle;
-    n.description = kDescription;
-    n.address = kAddress;
-    n.subjects = {{"小明", engine::SubjectRole::kChild, 9, "", ""}};
-    auto d = engine::DecideCreate(n, workers[static_cast<size_t>(i) % workers.size()], now, i + 1,
-                                  engine::FormatCaseNumber("NA", year, i + 1), rules);
-    if (!d.ok()) Die("DecideCreate: " + d.status().ToString());
-    decisions.push_back(std::move(d).value());
-  }
-  RawResult r;
-  r.decide_seconds = Seconds(SteadyClock::now() - d0);
-
-  const std::uint64_t pages0 = store->write_stats().wal_pages;
-  const double bc0 = ProcessCpuSeconds();
-  const auto b0 = SteadyClock::now();
-  for (int i = 0; i < batched_cases; i += o.raw_batch) {
-    if (i >= o.raw_early_cases && r.early_cases == 0) {
-      r.early_cases = i;
-      r.early_seconds = Seconds(SteadyClock::now() - b0);
-    }
-    const int end = std::min(batched_cases, i + o.raw_batch);
-    const engine::Status s = store->Write([&](engine::StoreWriter& w) {
-      for (int k = i; k < end; ++k) {
-        GC_RETURN_IF_ERROR(w.SaveCase(decisions[k].after, decisions[k].events));
+  // `n` more cases, raw_batch per Write; only the Writes are timed.
+  void WriteBatched(int n) {
+    const std::vector<engine::Decision> decisions = Decide(n);
+    const std::uint64_t pages0 = store_->write_stats().wal_pages;
+    const double cpu0 = ProcessCpuSeconds();
+    const auto t0 = SteadyClock::now();
+    for (int i = 0; i < n; i += o_.raw_batch) {
+      if (r_.early_cases == 0 && r_.batched_cases + i >= o_.raw_early_cases) {
+        r_.early_cases = r_.batched_cases + i;
+        r_.early_seconds = r_.batched_seconds + Seconds(SteadyClock::now() - t0);
       }
-      return engine::Status::Ok();
-    });
-    if (!s.ok()) Die("raw batched SaveCase: " + s.ToString());
+      const int end = std::min(n, i + o_.raw_batch);
+      const engine::Status s = store_->Write([&](engine::StoreWriter& w) {
+        for (int k = i; k < end; ++k) {
+          GC_RETURN_IF_ERROR(w.SaveCase(decisions[k].after, decisions[k].events));
+        }
+        return engine::Status::Ok();
+      });
+      if (!s.ok()) Die("raw batched SaveCase: " + s.ToString());
+    }
+    r_.batched_seconds += Seconds(SteadyClock::now() - t0);
+    r_.batched_cpu += ProcessCpuSeconds() - cpu0;
+    r_.batched_cases += n;
+    r_.batched_wal_pages += store_->write_stats().wal_pages - pages0;
   }
-  r.batched_seconds = Seconds(SteadyClock::now() - b0);
-  r.batched_cpu = ProcessCpuSeconds() - bc0;
-  r.batched_cases = batched_cases;
-  r.batched_wal_pages = store->write_stats().wal_pages - pages0;
 
-  const double sc0 = ProcessCpuSeconds();
-  const auto s0 = SteadyClock::now();
-  for (int k = batched_cases; k < total; ++k) {
-    if (Seconds(SteadyClock::now() - s0) > o.raw_single_max_seconds) break;
-    const engine::Status s = store->Write([&](engine::StoreWriter& w) {
-      return w.SaveCase(decisions[k].after, decisions[k].events);
-    });
-    if (!s.ok()) Die("raw single SaveCase: " + s.ToString());
-    ++r.single_cases;
+  // One case per Write, for context: up to raw_single_cases or raw_single_max_seconds.
+  void WriteSingles() {
+    const std::vector<engine::Decision> decisions = Decide(o_.raw_single_cases);
+    const double cpu0 = ProcessCpuSeconds();
+    const auto t0 = SteadyClock::now();
+    for (const engine::Decision& d : decisions) {
+      if (Seconds(SteadyClock::now() - t0) > o_.raw_single_max_seconds) break;
+      const engine::Status s = store_->Write(
+          [&](engine::StoreWriter& w) { return w.SaveCase(d.after, d.events); });
+      if (!s.ok()) Die("raw single SaveCase: " + s.ToString());
+      ++r_.single_cases;
+    }
+    r_.single_seconds = Seconds(SteadyClock::now() - t0);
+    r_.single_cpu = ProcessCpuSeconds() - cpu0;
   }
-  r.single_seconds = Seconds(SteadyClock::now() - s0);
-  r.single_cpu = ProcessCpuSeconds() - sc0;
-  return r;
-}
+
+  const RawResult& result() const { return r_; }
+
+ private:
+  // The next `n` cases, ids and numbers following the ones already decided.
+  std::vector<engine::Decision> Decide(int n) {
+    const engine::RuleBook rules{*tree_, sla_, *calendar_};
+    const engine::TimePoint now =
+        std::chrono::time_point_cast<engine::Millis>(std::chrono::system_clock::now());
+    const int year = engine::ChinaYear(now);
+    std::vector<engine::Decision> decisions;
+    decisions.reserve(static_cast<size_t>(n));
+    const auto t0 = SteadyClock::now();
+    for (int k = 0; k < n; ++k) {
+      const int i = decided_++;
+      const Grid& g = city_.grids[static_cast<size_t>(i) % city_.grids.size()];
+      engine::NewCase c;
+      c.request_id = "raw-" + std::to_string(i);
+      c.channel = engine::Channel::kGridPatrol;
+      c.category = engine::Category::kLeftBehindChild;
+      c.priority = engine::Priority::kRoutine;
+      c.grid_id = g.id;
+      c.title = kTitle;
+      c.description = kDescription;
+      c.address = kAddress;
+      c.subjects = {{"小明", engine::SubjectRole::kChild, 9, "", ""}};
+      auto d = engine::DecideCreate(c, workers_[static_cast<size_t>(i) % workers_.size()], now,
+                                    i + 1, engine::FormatCaseNumber("NA", year, i + 1), rules);
+      if (!d.ok()) Die("DecideCreate: " + d.status().ToString());
+      decisions.push_back(std::move(d).value());
+    }
+    r_.decided += n;
+    r_.decide_seconds += Seconds(SteadyClock::now() - t0);
+    return decisions;
+  }
+
+  const Options& o_;
+  const City& city_;
+  const app::Config config_;
+  const engine::SlaPolicy sla_;
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::vector<engine::Actor> workers_;
+  std::unique_ptr<engine::OrgTree> tree_;
+  std::unique_ptr<engine::WorkCalendar> calendar_;
+  int decided_ = 0;
+  RawResult r_;
+};
 
 // What the store did between two readings of its figures.
 void PrintStoreFigures(const engine::WriteStats& ws0, const engine::WriteStats& ws1) {
@@ -790,11 +831,23 @@ int Main(int argc, char** argv) {
   Errors create_errors;
   std::vector<Created> created;
   const engine::WriteStats ws0 = server->runtime().store->write_stats();
-  PhaseResult creates = CreatePhase(o, port, city, tokens, &created, create_errors);
+  // The raw baseline takes its turn after each slice of [1], with as many cases as the slice
+  // created: the two stores grow in step and a slow stretch of the VM hits both alike.
+  RawBaseline raw_baseline(o, raw_db, city);
+  PhaseResult creates;
+  for (int slice = 0; slice < o.slices; ++slice) {
+    const size_t before = created.size();
+    creates.Add(CreatePhase(o, port, city, tokens, o.create_seconds / o.slices, slice, &created,
+                            create_errors));
+    raw_baseline.WriteBatched(
+        o.raw_cases > 0 ? o.raw_cases / o.slices + (slice < o.raw_cases % o.slices ? 1 : 0)
+                        : std::max(1, static_cast<int>(created.size() - before)));
+  }
   const engine::WriteStats ws1 = server->runtime().store->write_stats();
   const double creates_per_s = static_cast<double>(creates.ok) / creates.seconds;
-  std::printf("[1] creates, closed loop, %d connections, %.0f s, half JSON / half protobuf\n",
-              o.connections, o.create_seconds);
+  std::printf("[1] creates, closed loop, %d connections, %.0f s in %d slices (the raw baseline "
+              "[4] runs between them), half JSON / half protobuf\n",
+              o.connections, o.create_seconds, o.slices);
   std::printf("  %" PRId64 " cases in %.2f s = %.0f creates/s\n", creates.ok, creates.seconds,
               creates_per_s);
   std::printf("  latency: %s\n", creates.latency.Summary().c_str());
@@ -837,18 +890,16 @@ int Main(int argc, char** argv) {
   server->Shutdown();
   server.reset();
 
-  // 4. raw SQLite, same filesystem, server stopped
-  // As many cases as [1] created, by default: the same rows into a store that grows to the
-  // same size (B-tree depth, checkpoint work), over a comparable stretch of time.
-  const int raw_cases = o.raw_cases > 0 ? o.raw_cases
-                                        : std::max(1, static_cast<int>(creates.ok));
-  const RawResult raw = RawBaseline(o, raw_cases, raw_db, city);
+  // 4. the raw baseline's own figures; one case per Write once the server has stopped
+  raw_baseline.WriteSingles();
+  const RawResult& raw = raw_baseline.result();
   const double raw_per_s = static_cast<double>(raw.batched_cases) / raw.batched_seconds;
   const double raw_single_per_s =
       raw.single_seconds > 0 ? static_cast<double>(raw.single_cases) / raw.single_seconds : 0;
   std::printf("\n[4] raw SQLite baseline: SqliteStore::Write + StoreWriter::SaveCase, no HTTP\n");
-  std::printf("  (decisions built beforehand with DecideCreate: %d in %.2f s, not timed)\n",
-              raw_cases + o.raw_single_cases, raw.decide_seconds);
+  std::printf("  (decisions built beforehand with DecideCreate: %" PRId64
+              " in %.2f s, not timed)\n",
+              raw.decided, raw.decide_seconds);
   std::printf("  batched, %d cases per transaction: %" PRId64
               " cases in %.2f s = %.0f cases/s (CPU %.2f s)\n",
               o.raw_batch, raw.batched_cases, raw.batched_seconds, raw_per_s, raw.batched_cpu);
