@@ -46,7 +46,9 @@ using app::HttpReply;
 constexpr char kPassword[] = "bench-password";
 
 struct Options {
-  int connections = 64;            // client threads, one keep-alive connection each
+  // Keep-alive connections; 0: one per grid worker of the city (a phone each, sending as
+  // its own user), as in production.
+  int connections = 0;
   double create_seconds = 10;      // closed-loop create phase
   double lifecycle_max_seconds = 30;  // stop starting new lifecycles after this
   int paced_rate = 1000;           // creates/s in the open-loop phase
@@ -68,8 +70,9 @@ struct Options {
 // code after printing help or what is wrong.
 int ParseOptions(int argc, char** argv, Options* o) {
   CLI::App app{"GridCare intake benchmark: prints figures, asserts nothing"};
-  app.add_option("--connections", o->connections, "client threads, one connection each")
-      ->check(CLI::Range(1, 1000000000));
+  app.add_option("--connections", o->connections,
+                 "keep-alive connections (default 0: one per grid worker, 200)")
+      ->check(CLI::Range(0, 1000000000));
   app.add_option("--create-seconds", o->create_seconds, "closed-loop create phase")
       ->check(CLI::Range(1, 1000000000));
   app.add_option("--lifecycle-max-seconds", o->lifecycle_max_seconds,
@@ -801,6 +804,8 @@ int Main(int argc, char** argv) {
   const std::string server_db = (dir / "server.db").string();
   const std::string raw_db = (dir / "raw.db").string();
 
+  const int grids = o.townships * o.villages_per_township * o.grids_per_village;
+  if (o.connections == 0) o.connections = grids;
   std::printf("GridCare intake benchmark\n");
   std::printf("  stores in %s; %u hardware threads; %d client connections\n", dir.c_str(),
               std::thread::hardware_concurrency(), o.connections);
