@@ -42,21 +42,20 @@ Status CheckEvents(const Case& after, const std::vector<CaseEvent>& events) {
   return Status::Ok();
 }
 
+// "INSERT INTO <table> (<columns>) VALUES (?1, ..., ?<count>)".
+std::string InsertSql(const std::string& table, const std::string& columns, int count) {
+  std::string values;
+  for (int i = 1; i <= count; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
+  return "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")";
+}
+
 const std::string& InsertCaseSql() {
-  static const std::string kSql = [] {
-    std::string values;
-    for (int i = 1; i <= kCaseColumnCount; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
-    return "INSERT INTO cases (" + CaseColumns() + ") VALUES (" + values + ")";
-  }();
+  static const std::string kSql = InsertSql("cases", CaseColumns(), kCaseColumnCount);
   return kSql;
 }
 
 const std::string& InsertEventSql() {
-  static const std::string kSql = [] {
-    std::string values;
-    for (int i = 1; i <= kEventColumnCount; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
-    return "INSERT INTO case_events (" + EventColumns() + ") VALUES (" + values + ")";
-  }();
+  static const std::string kSql = InsertSql("case_events", EventColumns(), kEventColumnCount);
   return kSql;
 }
 
