@@ -1,11 +1,13 @@
 // HttpClient against a peer that answers with a malformed Content-Length: an error in the
-// reply, never an exception (the webhook sink runs it on the dispatcher's thread).
+// reply, never an exception (the webhook sink runs it on the dispatcher's thread). And the
+// request formatting and response-head parsing it shares with the bench's load generator.
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -70,6 +72,36 @@ TEST_CASE("a well-formed Content-Length still delimits the body", "[app]") {
   CHECK(reply.error.empty());
   CHECK(reply.status == 200);
   CHECK(reply.body == "ok");
+}
+
+TEST_CASE("a response head gives its status, lower-cased fields and body length", "[app]") {
+  app::HttpReply reply;
+  std::optional<size_t> length;
+  REQUIRE(app::ParseHttpResponseHead(
+      "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 17", &reply,
+      &length));
+  CHECK(reply.status == 201);
+  CHECK(reply.headers.at("content-type") == "application/json");
+  REQUIRE(length.has_value());
+  CHECK(*length == 17);
+
+  app::HttpReply no_length;
+  REQUIRE(app::ParseHttpResponseHead("HTTP/1.1 204 No Content\r\nServer: x", &no_length,
+                                     &length));
+  CHECK(no_length.status == 204);
+  CHECK_FALSE(length.has_value());
+}
+
+TEST_CASE("a formatted request sends a body as JSON unless told otherwise", "[app]") {
+  const std::string json = app::FormatHttpRequest("h", "POST", "/v1/cases", "{}", {});
+  CHECK(json == "POST /v1/cases HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+                "Content-Length: 2\r\n\r\n{}");
+  const std::string proto = app::FormatHttpRequest(
+      "h", "POST", "/v1/cases", "x", {{"Content-Type", "application/x-protobuf"}});
+  CHECK(proto.find("Content-Type: application/x-protobuf\r\n") != std::string::npos);
+  CHECK(proto.find("application/json") == std::string::npos);
+  CHECK(app::FormatHttpRequest("h", "GET", "/healthz", "", {}) ==
+        "GET /healthz HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n");
 }
 
 }  // namespace
