@@ -410,6 +410,10 @@ PhaseResult RunLoop(int n, int port,
   const double client0 = ThreadCpuSeconds();
   const auto start = begin(SteadyClock::now());
   loop.Run(callbacks);
+  if (loop.idle_failures() > 0) {
+    std::printf("  !! %d connections failed between requests, e.g.: %s\n", loop.idle_failures(),
+                loop.first_idle_failure().c_str());
+  }
   r.seconds = Seconds(SteadyClock::now() - start);
   r.client_cpu = ThreadCpuSeconds() - client0;
   r.process_cpu = ProcessCpuSeconds() - cpu0;

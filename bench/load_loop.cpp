@@ -106,7 +106,10 @@ void LoadLoop::Fail(Conn& c, int index, const LoadCallbacks& cb, const std::stri
   const bool awaiting = c.state == ConnState::kAwaiting;
   c.state = ConnState::kFailed;
   ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
-  if (!awaiting) return;
+  if (!awaiting) {
+    if (idle_failures_++ == 0) first_idle_failure_ = why;
+    return;
+  }
   app::HttpReply reply;
   reply.error = why;
   cb.reply(index, reply, c.sent, SteadyClock::now());

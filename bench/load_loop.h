@@ -45,6 +45,10 @@ class LoadLoop {
 
   // Empty when every connection is up; else what went wrong.
   const std::string& error() const { return error_; }
+  // Connections that failed with no request outstanding (the server closed an idle one, say):
+  // no reply callback tells of those, so the phase reports them from here.
+  int idle_failures() const { return idle_failures_; }
+  const std::string& first_idle_failure() const { return first_idle_failure_; }
 
   // Runs on the calling thread until every connection is done (next returned false and its
   // last reply came) or has failed; a reply later than `reply_timeout` fails its connection.
@@ -61,6 +65,8 @@ class LoadLoop {
   int epoll_ = -1;
   std::vector<Conn> conns_;
   std::string error_;
+  int idle_failures_ = 0;
+  std::string first_idle_failure_;
 };
 
 }  // namespace gridcare::bench
