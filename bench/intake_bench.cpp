@@ -26,7 +26,9 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/bench_util.h"
+#include "bench/intake_city.h"
 #include "bench/load_loop.h"
+#include "bench/raw_baseline.h"
 #include "app/calendar_file.h"
 #include "app/config.h"
 #include "app/server_app.h"
@@ -59,9 +61,7 @@ struct Options {
   int raw_batch = 256;
   int raw_single_cases = 2000;     // one transaction each (context only)
   double raw_single_max_seconds = 8;
-  int townships = 5;
-  int villages_per_township = 4;
-  int grids_per_village = 10;  // 5 × 4 × 10 = 200 grids
+  CityShape city;
   std::string dir;             // where the stores go; default: the system temp dir
   std::string config;          // the server's config file; empty: defaults
 };
@@ -92,7 +92,7 @@ int ParseOptions(int argc, char** argv, Options* o) {
                  "also print the baseline's rate over its first this many cases")
       ->check(CLI::Range(1, 1000000000));
   app.add_option("--raw-single-cases", o->raw_single_cases)->check(CLI::Range(0, 1000000000));
-  app.add_option("--grids-per-village", o->grids_per_village)->check(CLI::Range(1, 1000000000));
+  app.add_option("--grids-per-village", o->city.grids_per_village)->check(CLI::Range(1, 1000000000));
   app.add_option("--dir", o->dir, "where the stores go (default: the system temp dir)");
   app.add_option("--config", o->config,
                  "the server's TOML config, e.g. to compare [store] settings (default: none)")
@@ -159,70 +159,7 @@ class Errors {
   std::vector<std::string> samples_;
 };
 
-// --- the org tree and users -----------------------------------------------------------------
-
-struct Grid {
-  std::string id;
-  int village = 0;  // index into City::villages
-};
-
-struct City {
-  std::vector<engine::OrgUnit> units;
-  std::vector<std::string> villages;
-  std::vector<Grid> grids;
-  std::vector<engine::User> users;
-
-  static std::string WorkerName(const Grid& g) { return "w-" + g.id; }
-  std::string LeaderName(int village) const { return "l-" + villages[village]; }
-  std::string StaffName(int village) const { return "s-" + villages[village]; }
-};
-
-City MakeCity(const Options& o, const std::string& password_hash) {
-  using engine::OrgLevel;
-  using engine::Role;
-  City city;
-  city.units.push_back({"BC", "基准市", OrgLevel::kCity, ""});
-  for (int t = 1; t <= o.townships; ++t) {
-    const std::string tid = "BC-T" + std::to_string(t);
-    city.units.push_back({tid, "第" + std::to_string(t) + "街道", OrgLevel::kTownship, "BC"});
-    for (int v = 1; v <= o.villages_per_township; ++v) {
-      const std::string vid = tid + "-V" + std::to_string(v);
-      city.units.push_back({vid, "第" + std::to_string(v) + "社区", OrgLevel::kVillage, tid});
-      const int village = static_cast<int>(city.villages.size());
-      city.villages.push_back(vid);
-      for (int g = 1; g <= o.grids_per_village; ++g) {
-        const std::string gid = vid + "-G" + std::to_string(g);
-        city.units.push_back({gid, "第" + std::to_string(g) + "网格", OrgLevel::kGrid, vid});
-        city.grids.push_back({gid, village});
-      }
-    }
-  }
-  for (const Grid& g : city.grids) {
-    city.users.push_back({"", City::WorkerName(g), "网格员-" + g.id, Role::kGridWorker, g.id,
-                          password_hash});
-  }
-  for (size_t v = 0; v < city.villages.size(); ++v) {
-    city.users.push_back({"", city.LeaderName(static_cast<int>(v)), "网格长", Role::kGridLeader,
-                          city.villages[v], password_hash});
-    city.users.push_back({"", city.StaffName(static_cast<int>(v)), "妇联干部",
-                          Role::kFederationStaff, city.villages[v], password_hash});
-  }
-  return city;
-}
-
-void Seed(engine::Store& store, const City& city) {
-  const engine::Status s = store.Write([&](engine::StoreWriter& w) {
-    GC_RETURN_IF_ERROR(w.UpsertOrgUnits(city.units));
-    return w.UpsertUsers(city.users);
-  });
-  if (!s.ok()) Die("seeding: " + s.ToString());
-}
-
 // --- requests -------------------------------------------------------------------------------
-
-const std::string kTitle = "留守儿童无人照看";
-const std::string kDescription = "父母外出务工，孩子由年迈祖母照看，近期祖母住院，孩子独自在家。";
-const std::string kAddress = "基准市第1街道第1社区3号";
 
 std::string CreateJson(const std::string& request_id, const std::string& grid) {
   return R"({"requestId":")" + request_id +
@@ -616,140 +553,6 @@ PhaseResult PacedPhase(const Options& o, int port, const City& city,
   return r;
 }
 
-// --- raw SQLite baseline --------------------------------------------------------------------
-
-struct RawResult {
-  std::int64_t batched_cases = 0;
-  double batched_seconds = 0;
-  std::int64_t early_cases = 0;  // the first raw_early_cases (rounded up to a batch), if reached
-  double early_seconds = 0;
-  std::int64_t single_cases = 0;
-  double single_seconds = 0;
-  std::int64_t decided = 0;  // DecideCreate calls, not timed
-  double decide_seconds = 0;
-  double batched_cpu = 0;  // process CPU seconds: the writer thread does the work
-  std::uint64_t batched_wal_pages = 0;
-  double single_cpu = 0;
-};
-
-// The same rows the server writes — case (with its idempotency key), REPORTED event
-// (hash-chained) and deadlines — built by the engine's own DecideCreate (not timed), then
-// saved with StoreWriter::SaveCase straight into a fresh SqliteStore (the server's write
-// path: WAL, each Write acknowledged after the sync thread's fdatasync). Fed in slices
-// between the create phase's own, so both stores grow in step and both rates are measured
-// in the same stretches of this VM's time.
-class RawBaseline {
- public:
-  RawBaseline(const Options& o, const std::string& path, const City& city)
-      : o_(o), city_(city), config_(app::DefaultConfig()), sla_(config_.MakeSlaPolicy()) {
-    auto opened = storage::SqliteStore::Open(path);
-    if (!opened.ok()) Die("raw store: " + opened.status().ToString());
-    store_ = std::move(opened).value();
-    Seed(*store_, city);
-    auto reader = store_->Read();
-    if (!reader.ok()) Die("raw store read: " + reader.status().ToString());
-    for (const Grid& g : city.grids) {
-      auto u = (*reader)->FindUserByUsername(City::WorkerName(g));
-      if (!u.ok() || !u.value()) Die("raw store: worker of " + g.id + " missing");
-      workers_.push_back({u.value()->id, engine::Role::kGridWorker, g.id});
-    }
-    auto tree = engine::OrgTree::Build(city.units);
-    if (!tree.ok()) Die("org tree: " + tree.status().ToString());
-    tree_ = std::make_unique<engine::OrgTree>(std::move(tree).value());
-    auto calendar = app::LoadWorkCalendar(config_.calendar_file);
-    if (!calendar.ok()) Die("calendar: " + calendar.status().ToString());
-    calendar_ = std::make_unique<engine::WorkCalendar>(std::move(calendar).value());
-  }
-
-  // `n` more cases, raw_batch per Write; only the Writes are timed.
-  void WriteBatched(int n) {
-    const std::vector<engine::Decision> decisions = Decide(n);
-    const std::uint64_t pages0 = store_->write_stats().wal_pages;
-    const double cpu0 = ProcessCpuSeconds();
-    const auto t0 = SteadyClock::now();
-    for (int i = 0; i < n; i += o_.raw_batch) {
-      if (r_.early_cases == 0 && r_.batched_cases + i >= o_.raw_early_cases) {
-        r_.early_cases = r_.batched_cases + i;
-        r_.early_seconds = r_.batched_seconds + Seconds(SteadyClock::now() - t0);
-      }
-      const int end = std::min(n, i + o_.raw_batch);
-      const engine::Status s = store_->Write([&](engine::StoreWriter& w) {
-        for (int k = i; k < end; ++k) {
-          GC_RETURN_IF_ERROR(w.SaveCase(decisions[k].after, decisions[k].events));
-        }
-        return engine::Status::Ok();
-      });
-      if (!s.ok()) Die("raw batched SaveCase: " + s.ToString());
-    }
-    r_.batched_seconds += Seconds(SteadyClock::now() - t0);
-    r_.batched_cpu += ProcessCpuSeconds() - cpu0;
-    r_.batched_cases += n;
-    r_.batched_wal_pages += store_->write_stats().wal_pages - pages0;
-  }
-
-  // One case per Write, for context: up to raw_single_cases or raw_single_max_seconds.
-  void WriteSingles() {
-    const std::vector<engine::Decision> decisions = Decide(o_.raw_single_cases);
-    const double cpu0 = ProcessCpuSeconds();
-    const auto t0 = SteadyClock::now();
-    for (const engine::Decision& d : decisions) {
-      if (Seconds(SteadyClock::now() - t0) > o_.raw_single_max_seconds) break;
-      const engine::Status s = store_->Write(
-          [&](engine::StoreWriter& w) { return w.SaveCase(d.after, d.events); });
-      if (!s.ok()) Die("raw single SaveCase: " + s.ToString());
-      ++r_.single_cases;
-    }
-    r_.single_seconds = Seconds(SteadyClock::now() - t0);
-    r_.single_cpu = ProcessCpuSeconds() - cpu0;
-  }
-
-  const RawResult& result() const { return r_; }
-
- private:
-  // The next `n` cases, ids and numbers following the ones already decided.
-  std::vector<engine::Decision> Decide(int n) {
-    const engine::RuleBook rules{*tree_, sla_, *calendar_};
-    const engine::TimePoint now =
-        std::chrono::time_point_cast<engine::Millis>(std::chrono::system_clock::now());
-    const int year = engine::ChinaYear(now);
-    std::vector<engine::Decision> decisions;
-    decisions.reserve(static_cast<size_t>(n));
-    const auto t0 = SteadyClock::now();
-    for (int k = 0; k < n; ++k) {
-      const int i = decided_++;
-      const Grid& g = city_.grids[static_cast<size_t>(i) % city_.grids.size()];
-      engine::NewCase c;
-      c.request_id = "raw-" + std::to_string(i);
-      c.channel = engine::Channel::kGridPatrol;
-      c.category = engine::Category::kLeftBehindChild;
-      c.priority = engine::Priority::kRoutine;
-      c.grid_id = g.id;
-      c.title = kTitle;
-      c.description = kDescription;
-      c.address = kAddress;
-      c.subjects = {{"小明", engine::SubjectRole::kChild, 9, "", ""}};
-      auto d = engine::DecideCreate(c, workers_[static_cast<size_t>(i) % workers_.size()], now,
-                                    i + 1, engine::FormatCaseNumber("NA", year, i + 1), rules);
-      if (!d.ok()) Die("DecideCreate: " + d.status().ToString());
-      decisions.push_back(std::move(d).value());
-    }
-    r_.decided += n;
-    r_.decide_seconds += Seconds(SteadyClock::now() - t0);
-    return decisions;
-  }
-
-  const Options& o_;
-  const City& city_;
-  const app::Config config_;
-  const engine::SlaPolicy sla_;
-  std::unique_ptr<storage::SqliteStore> store_;
-  std::vector<engine::Actor> workers_;
-  std::unique_ptr<engine::OrgTree> tree_;
-  std::unique_ptr<engine::WorkCalendar> calendar_;
-  int decided_ = 0;
-  RawResult r_;
-};
-
 // What the store did between two readings of its figures.
 void PrintStoreFigures(const engine::WriteStats& ws0, const engine::WriteStats& ws1) {
   const std::uint64_t batches = ws1.batches - ws0.batches;
@@ -808,7 +611,8 @@ int Main(int argc, char** argv) {
   const std::string server_db = (dir / "server.db").string();
   const std::string raw_db = (dir / "raw.db").string();
 
-  const int grids = o.townships * o.villages_per_township * o.grids_per_village;
+  const int grids =
+      o.city.townships * o.city.villages_per_township * o.city.grids_per_village;
   if (o.connections == 0) o.connections = grids;
   std::printf("GridCare intake benchmark\n");
   std::printf("  stores in %s; %u hardware threads; %d client connections\n", dir.c_str(),
@@ -817,7 +621,7 @@ int Main(int argc, char** argv) {
 
   const auto hash = storage::HashPassword(kPassword);  // once: argon2id is slow on purpose
   if (!hash.ok()) Die("hash: " + hash.status().ToString());
-  const City city = MakeCity(o, hash.value());
+  const City city = MakeCity(o.city, hash.value());
   {
     auto store = storage::SqliteStore::Open(server_db);
     if (!store.ok()) Die("open: " + store.status().ToString());
@@ -842,7 +646,9 @@ int Main(int argc, char** argv) {
   const engine::WriteStats ws0 = server->runtime().store->write_stats();
   // The raw baseline takes its turn after each slice of [1], with as many cases as the slice
   // created: the two stores grow in step and a slow stretch of the VM hits both alike.
-  RawBaseline raw_baseline(o, raw_db, city);
+  const RawOptions raw_options{o.raw_batch, o.raw_early_cases, o.raw_single_cases,
+                               o.raw_single_max_seconds};
+  RawBaseline raw_baseline(raw_options, raw_db, city);
   PhaseResult creates;
   for (int slice = 0; slice < o.slices; ++slice) {
     const size_t before = created.size();
