@@ -347,6 +347,7 @@ PhaseResult RunLoop(int n, int port,
   const double client0 = ThreadCpuSeconds();
   const auto start = begin(SteadyClock::now());
   loop.Run(callbacks);
+  if (!loop.error().empty()) Die("load generator: " + loop.error());
   if (loop.idle_failures() > 0) {
     std::printf("  !! %d connections failed between requests, e.g.: %s\n", loop.idle_failures(),
                 loop.first_idle_failure().c_str());

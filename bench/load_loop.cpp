@@ -210,6 +210,10 @@ void LoadLoop::Run(const LoadCallbacks& cb, std::chrono::milliseconds reply_time
     const timespec timeout{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
     const int n = ::epoll_pwait2(epoll_, events.data(), static_cast<int>(events.size()),
                                  &timeout, nullptr);
+    if (n < 0 && errno != EINTR) {  // e.g. a kernel before 5.11: no epoll_pwait2
+      error_ = std::string("epoll_pwait2: ") + std::strerror(errno);
+      return;
+    }
     for (int e = 0; e < n; ++e) {
       const int index = static_cast<int>(events[static_cast<size_t>(e)].data.u32);
       Conn& c = conns_[static_cast<size_t>(index)];

@@ -43,7 +43,7 @@ class LoadLoop {
   LoadLoop(const LoadLoop&) = delete;
   LoadLoop& operator=(const LoadLoop&) = delete;
 
-  // Empty when every connection is up; else what went wrong.
+  // Empty when every connection is up and Run could wait for events; else what went wrong.
   const std::string& error() const { return error_; }
   // Connections that failed with no request outstanding (the server closed an idle one, say):
   // no reply callback tells of those, so the phase reports them from here.
