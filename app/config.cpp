@@ -265,7 +265,7 @@ Status ReadServer(const Reader& r, const toml::node& node, ServerConfig& server)
   if (table == nullptr) return r.NotATable(node, "server");
   constexpr std::string_view kKeys =
       "listen, max_body_bytes, max_header_bytes, read_timeout, idle_timeout, max_connections, "
-      "session_ttl, io_threads, worker_threads";
+      "session_ttl, io_threads, batch_io_threads, worker_threads";
   for (const auto& [key, child] : *table) {
     const std::string_view k = key.str();
     const std::string full = "server." + std::string(k);
@@ -293,6 +293,8 @@ Status ReadServer(const Reader& r, const toml::node& node, ServerConfig& server)
     } else if (k == "io_threads") {
       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 0, 1024));
       server.io_threads = static_cast<int>(v);
+    } else if (k == "batch_io_threads") {
+      GC_ASSIGN_OR_RETURN(server.batch_io_threads, r.Boolean(child, full));
     } else if (k == "worker_threads") {
       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 4096));
       server.worker_threads = static_cast<int>(v);

@@ -25,6 +25,7 @@ struct ServerConfig {
   int max_connections = 1024;
   engine::Millis session_ttl = std::chrono::hours(12);
   int io_threads = 0;       // threads serving connections (and parsing, rendering); 0 = one per core
+  bool batch_io_threads = true;  // the I/O threads under SCHED_BATCH (http_server.h)
   int worker_threads = 64;  // threads for requests that block: reads, sign-in
 };
 

@@ -27,6 +27,7 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
                         ? sc.io_threads
                         : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   http.worker_threads = sc.worker_threads;
+  http.batch_io_threads = sc.batch_io_threads;
 
   app->auth_ = std::make_unique<handlers::Authenticator>(*rt.store, *rt.clock, sc.session_ttl);
   engine::CaseService* cases = rt.cases.get();

@@ -4,8 +4,10 @@
 #include "handlers/http_server.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -21,6 +23,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
 
 #include "handlers/api_support.h"
 #include "handlers/event_hub.h"
@@ -432,12 +435,22 @@ std::uint16_t HttpServer::port() const {
 }
 
 void HttpServer::Run() {
+  const auto serve = [this] {
+    if (impl_->options.batch_io_threads) {
+      // Not a privilege: any thread may lower its own policy. Serving goes on without it.
+      const sched_param normal{};
+      if (const int rc = pthread_setschedparam(pthread_self(), SCHED_BATCH, &normal); rc != 0) {
+        spdlog::warn("I/O thread: cannot switch to SCHED_BATCH: {}", std::strerror(rc));
+      }
+    }
+    impl_->ioc->run();
+  };
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.io_threads; ++i) {
-    threads.push_back(storage::StartNamedThread("gc-io", [this] { impl_->ioc->run(); }));
+    threads.push_back(storage::StartNamedThread("gc-io", serve));
   }
   pthread_setname_np(pthread_self(), "gc-io");  // Run's caller serves too
-  impl_->ioc->run();
+  serve();
   for (auto& t : threads) t.join();
 }
 

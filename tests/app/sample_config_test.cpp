@@ -105,6 +105,7 @@ TEST_CASE("the sample config in deploy/ loads and matches the defaults it docume
   CHECK(c.server.idle_timeout == d.server.idle_timeout);
   CHECK(c.server.max_connections == d.server.max_connections);
   CHECK(c.server.io_threads == d.server.io_threads);
+  CHECK(c.server.batch_io_threads == d.server.batch_io_threads);
   CHECK(c.server.worker_threads == d.server.worker_threads);
   CHECK(c.server.session_ttl == d.server.session_ttl);
   CHECK(c.store.cache_mib == d.store.cache_mib);
