@@ -9,16 +9,13 @@
 #include <atomic>
 #include <chrono>
 #include <cinttypes>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,11 +26,8 @@
 #include "bench/intake_city.h"
 #include "bench/load_loop.h"
 #include "bench/raw_baseline.h"
-#include "app/calendar_file.h"
-#include "app/config.h"
 #include "app/server_app.h"
 #include "app/http_client.h"
-#include "engine/case_decider.h"
 #include "gridcare/v1/case.pb.h"
 #include "gridcare/v1/session.pb.h"
 #include "storage/password_hash.h"
@@ -131,30 +125,25 @@ struct Latencies {
   bool sorted_ = false;
 };
 
-// Counts failures and keeps the first few for the report.
+// Counts failures and keeps the first few for the report. The load generator's one thread
+// adds to it.
 class Errors {
  public:
   void Add(const std::string& what, const HttpReply& r) {
-    std::lock_guard lock(mu_);
     ++count_;
     if (samples_.size() < 3) {
       samples_.push_back(what + ": status " + std::to_string(r.status) + " " +
                          (r.error.empty() ? r.body.substr(0, 200) : r.error));
     }
   }
-  int count() const {
-    std::lock_guard lock(mu_);
-    return count_;
-  }
+  int count() const { return count_; }
   void Print(const char* phase) const {
-    std::lock_guard lock(mu_);
     if (count_ == 0) return;
     std::printf("  !! %d failed requests in %s, e.g.:\n", count_, phase);
     for (const auto& s : samples_) std::printf("     %s\n", s.c_str());
   }
 
  private:
-  mutable std::mutex mu_;
   int count_ = 0;
   std::vector<std::string> samples_;
 };
@@ -186,10 +175,14 @@ std::string CreateProto(const std::string& request_id, const std::string& grid) 
   return r.SerializeAsString();
 }
 
-const std::map<std::string, std::string>& ProtoHeaders() {
-  static const std::map<std::string, std::string> kHeaders = {
-      {"Content-Type", "application/x-protobuf"}, {"Accept", "application/x-protobuf"}};
-  return kHeaders;
+// A signed-in caller's headers, asking for binary protobuf or (by default) JSON.
+std::map<std::string, std::string> RequestHeaders(const std::string& auth, bool binary) {
+  std::map<std::string, std::string> headers = {{"Authorization", auth}};
+  if (binary) {
+    headers["Content-Type"] = "application/x-protobuf";
+    headers["Accept"] = "application/x-protobuf";
+  }
+  return headers;
 }
 
 // The case id from a create/action reply; 0 when it cannot be found.
@@ -214,13 +207,10 @@ engine::CaseId CaseIdFrom(const HttpReply& r, bool binary) {
 // connection and sequence.
 std::string CreateRequest(const std::string& auth, const std::string& request_id,
                           const std::string& grid, bool binary) {
-  std::map<std::string, std::string> headers = binary ? ProtoHeaders()
-                                                       : std::map<std::string, std::string>{};
-  headers["Authorization"] = auth;
   return app::FormatHttpRequest("127.0.0.1", "POST", "/v1/cases",
                                 binary ? CreateProto(request_id, grid)
                                        : CreateJson(request_id, grid),
-                                headers);
+                                RequestHeaders(auth, binary));
 }
 
 // True when `r` is a 201 with a case id (in *id); otherwise counts the failure.
@@ -335,10 +325,11 @@ double Ms(SteadyClock::duration d) { return Seconds(d) * 1e3; }
 
 // Runs one phase on a fresh LoadLoop of `n` warmed connections. `begin(now)` runs just before
 // the loop starts (the phase sets its clock from it) and returns the moment the phase counts
-// from. Fills timing and CPU; the phase's callbacks fill `ok` and the latencies.
+// from. The callbacks append one latency per counted request to `*latency_ms`; the result
+// takes them, with timing and CPU.
 PhaseResult RunLoop(int n, int port,
                     const std::function<SteadyClock::time_point(SteadyClock::time_point)>& begin,
-                    const LoadCallbacks& callbacks) {
+                    const LoadCallbacks& callbacks, std::vector<double>* latency_ms) {
   LoadLoop loop(port, n);
   if (!loop.error().empty()) Die("load generator: " + loop.error());
   PhaseResult r;
@@ -356,6 +347,8 @@ PhaseResult RunLoop(int n, int port,
   r.client_cpu = ThreadCpuSeconds() - client0;
   r.process_cpu = ProcessCpuSeconds() - cpu0;
   r.thread_cpu = ServerThreadCpu(threads0, ThreadCpuByName());
+  r.latency.ms = std::move(*latency_ms);
+  r.ok = static_cast<std::int64_t>(r.latency.ms.size());
   return r;
 }
 
@@ -398,16 +391,13 @@ PhaseResult CreatePhase(const Options& o, int port, const City& city,
     g = (g + n) % grids;
     ++seq[static_cast<size_t>(t)];
   };
-  PhaseResult r = RunLoop(
+  return RunLoop(
       n, port,
       [&](SteadyClock::time_point now) {
         end = After(now, seconds);
         return now;
       },
-      cb);
-  r.latency.ms = std::move(latency_ms);
-  r.ok = static_cast<std::int64_t>(r.latency.ms.size());
-  return r;
+      cb, &latency_ms);
 }
 
 struct Action {
@@ -466,13 +456,10 @@ PhaseResult LifecyclePhase(const Options& o, int port, const City& city,
                              : w.step < 3 ? tokens.at(city.StaffName(g.village))
                                           : tokens.at(City::WorkerName(g));
     const bool binary = w.item % 2 == 1;
-    std::map<std::string, std::string> headers =
-        binary ? ProtoHeaders() : std::map<std::string, std::string>{};
-    headers["Authorization"] = who;
     const Action& a = actions[w.step];
     out->bytes = app::FormatHttpRequest(
         "127.0.0.1", "POST", "/v1/cases/" + std::to_string(c.id) + ":" + a.name,
-        binary ? action_proto[w.step] : a.json, headers);
+        binary ? action_proto[w.step] : a.json, RequestHeaders(who, binary));
     return true;
   };
   cb.reply = [&](int t, const HttpReply& r, SteadyClock::time_point sent,
@@ -495,9 +482,7 @@ PhaseResult LifecyclePhase(const Options& o, int port, const City& city,
         stop_starting = After(now, o.lifecycle_max_seconds);
         return now;
       },
-      cb);
-  r.latency.ms = std::move(latency_ms);
-  r.ok = static_cast<std::int64_t>(r.latency.ms.size());
+      cb, &latency_ms);
   *cases_done = done;
   return r;
 }
@@ -515,7 +500,6 @@ PhaseResult PacedPhase(const Options& o, int port, const City& city,
   std::vector<std::int64_t> k(static_cast<size_t>(n));
   for (int t = 0; t < n; ++t) k[static_cast<size_t>(t)] = t;
   std::vector<double> latency_ms;
-  std::int64_t ok = 0;
   *lateness_max_ms = 0;
   SteadyClock::time_point start;
   const auto due = [&](std::int64_t request) {
@@ -538,20 +522,16 @@ PhaseResult PacedPhase(const Options& o, int port, const City& city,
     engine::CaseId id = 0;
     if (Created201(r, request % 2 == 1, errors, &id)) {
       latency_ms.push_back(Ms(received - due(request)));
-      ++ok;
     }
     request += n;
   };
-  PhaseResult r = RunLoop(
+  return RunLoop(
       n, port,
       [&](SteadyClock::time_point now) {
         start = now + std::chrono::milliseconds(20);
         return start;
       },
-      cb);
-  r.latency.ms = std::move(latency_ms);
-  r.ok = ok;
-  return r;
+      cb, &latency_ms);
 }
 
 // What the store did between two readings of its figures.
