@@ -234,6 +234,23 @@ Command CommandForDeadline(DeadlineKind kind) {
 
 Result<Decision> DecideCreate(const NewCase& req, const Actor& actor, TimePoint now, CaseId id,
                               const std::string& number, const RuleBook& rules) {
+  GC_ASSIGN_OR_RETURN(Decision d, DraftCreate(req, actor, now, rules));
+  NumberCreate(d, id, number);
+  return d;
+}
+
+void NumberCreate(Decision& draft, CaseId id, const std::string& number) {
+  draft.after.id = id;
+  draft.after.number = number;
+  for (CaseEvent& e : draft.events) {
+    e.case_id = id;
+    // The number is one of the projected fields (case_fields.cpp); the id is not.
+    e.changes.insert_or_assign("number", number);
+  }
+}
+
+Result<Decision> DraftCreate(const NewCase& req, const Actor& actor, TimePoint now,
+                             const RuleBook& rules) {
   if (IsBlank(req.request_id)) return InvalidArgument("requestId: required");
   GC_RETURN_IF_ERROR(CheckLength(req.request_id, kMaxRequestId, "requestId"));
   if (IsBlank(req.title)) return InvalidArgument("title: required");
@@ -253,8 +270,6 @@ Result<Decision> DecideCreate(const NewCase& req, const Actor& actor, TimePoint 
 
   Decision d;
   Case& c = d.after;
-  c.id = id;
-  c.number = number;
   c.request_id = req.request_id;
   c.channel = req.channel;
   c.category = req.category;

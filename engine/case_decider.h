@@ -35,8 +35,18 @@ int ChinaYear(TimePoint t);
 
 // Validates a new report and builds the case in REPORTED, assigned to its grid's village,
 // with its response clock running. `id` and `number` come from the store.
+// = DraftCreate, then NumberCreate.
 Result<Decision> DecideCreate(const NewCase& request, const Actor& actor, TimePoint now,
                               CaseId id, const std::string& number, const RuleBook& rules);
+
+// DecideCreate in the two steps a server takes: the draft is everything that does not need
+// the store, so it is built before the command queues for the single writer; the writer
+// only numbers it. The draft's case has id 0 and an empty number.
+Result<Decision> DraftCreate(const NewCase& request, const Actor& actor, TimePoint now,
+                             const RuleBook& rules);
+// Gives a draft its store-assigned id and number: in the case, its event and the fields the
+// event records. Overwrites, so a write that is run again may number the same draft again.
+void NumberCreate(Decision& draft, CaseId id, const std::string& number);
 
 // Applies one command to `before`. Checks, in order: the actor can read the case
 // (else NOT_FOUND), the expected version (ABORTED), that the command applies in this state

@@ -121,6 +121,41 @@ TEST_CASE("the blocking create runs its listener on the calling thread, as befor
   CHECK(listened_on == std::this_thread::get_id());
 }
 
+// The draft is built before the write, but its errors are only given after the
+// idempotency lookup inside it, so a retry is answered as the original was.
+TEST_CASE("a retried report gets its case back before its own draft is judged",
+          "[engine][async]") {
+  TempDir dir;
+  engine::ManualClock clock(kT0);
+  ServiceFixture world(dir.File("g.db"), clock);
+  auto first = world.cases->Create(ActorNamed("gw111"), SampleReport("retry-1"));
+  REQUIRE(first.ok());
+  CHECK(first->created);
+  CHECK(first->c.number == "NA-2026-000001");
+
+  engine::NewCase retry = SampleReport("retry-1");
+  retry.title = " ";  // would be refused as a new report
+  auto again = world.cases->Create(ActorNamed("gw111"), retry);
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->created);
+  CHECK(again->c.id == first->c.id);
+
+  engine::NewCase fresh = SampleReport("retry-2");
+  fresh.title = " ";
+  auto refused = world.cases->Create(ActorNamed("gw111"), fresh);
+  CHECK(refused.status().code() == engine::ErrorCode::kInvalidArgument);
+  auto reader = world.store->Read();
+  REQUIRE(reader.ok());
+  auto found = (*reader)->FindCaseByRequestId("u-gw111", "retry-2");
+  REQUIRE(found.ok());
+  CHECK_FALSE(found->has_value());
+  // The refused report took no number: the next one is the second.
+  auto second = world.cases->Create(ActorNamed("gw111"), SampleReport("retry-3"));
+  REQUIRE(second.ok());
+  CHECK(second->c.number == "NA-2026-000002");
+  CHECK(second->c.id != first->c.id);
+}
+
 // The server wakes the notification dispatcher on this flag alone.
 TEST_CASE("the change says whether it queued notifications", "[engine][async]") {
   TempDir dir;

@@ -48,6 +48,28 @@ TEST_CASE("a new report is REPORTED, assigned to its grid's village, due in 48 h
   CHECK_FALSE(c.respond_time);
 }
 
+TEST_CASE("a draft numbered by the store is the decision DecideCreate makes", "[engine]") {
+  Env env;
+  const Actor gw = ActorNamed("gw111");
+  auto whole = DecideCreate(testing::SampleReport(), gw, kT0, 7, "NA-2026-000007", env.rules);
+  auto draft = DraftCreate(testing::SampleReport(), gw, kT0, env.rules);
+  REQUIRE(whole.ok());
+  REQUIRE(draft.ok());
+  CHECK(draft->after.id == 0);
+  CHECK(draft->after.number.empty());
+  // A write that runs again numbers the same draft again: the last numbers win everywhere.
+  NumberCreate(*draft, 6, "NA-2026-000006");
+  NumberCreate(*draft, 7, "NA-2026-000007");
+  CHECK(FirstDifference(draft->after, whole->after).empty());
+  REQUIRE(draft->events.size() == 1);
+  CHECK(draft->events[0].case_id == 7);
+  CHECK(draft->events[0].changes == whole->events[0].changes);
+  CHECK(draft->events[0].changes.at("number") == "NA-2026-000007");
+  auto replayed = ReplayEvents(7, draft->events);
+  REQUIRE(replayed.ok());
+  CHECK(FirstDifference(*replayed, draft->after).empty());
+}
+
 TEST_CASE("a grid worker may omit gridId but may not report for another grid", "[engine]") {
   Env env;
   NewCase n = testing::SampleReport();
