@@ -2,7 +2,9 @@
 #include "bench/raw_baseline.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <utility>
 
 #include "app/calendar_file.h"
@@ -78,6 +80,41 @@ void RawBaseline::WriteSingles() {
   }
   r_.single_seconds = Seconds(SteadyClock::now() - t0);
   r_.single_cpu = ProcessCpuSeconds() - cpu0;
+}
+
+void RawBaseline::WritePaced() {
+  if (o_.paced_rate <= 0) return;
+  const int n = static_cast<int>(o_.paced_rate * o_.paced_seconds);
+  const std::vector<engine::Decision> decisions = Decide(n);
+  // Written by the store's threads, one slot per case; read once all have answered.
+  std::vector<double> ms(static_cast<size_t>(n), 0);
+  std::atomic<int> answered{0};
+  std::atomic<std::int64_t> failed{0};
+  r_.paced_before = store_->write_stats();
+  const auto t0 = SteadyClock::now();
+  const auto interval = std::chrono::duration<double>(1.0 / o_.paced_rate);
+  for (int i = 0; i < n; ++i) {
+    const auto due = t0 + std::chrono::duration_cast<SteadyClock::duration>(interval * i);
+    std::this_thread::sleep_until(due);  // the schedule itself, as phase [3]'s sender keeps
+    const engine::Decision& d = decisions[static_cast<size_t>(i)];
+    store_->WriteAsync(
+        [&d](engine::StoreWriter& w) { return w.SaveCase(d.after, d.events); },
+        [&ms, &answered, &failed, due, i](engine::Status s) {
+          if (!s.ok()) failed.fetch_add(1);
+          ms[static_cast<size_t>(i)] =
+              std::chrono::duration<double, std::milli>(SteadyClock::now() - due).count();
+          answered.fetch_add(1, std::memory_order_release);
+        });
+  }
+  // Every write is answered, if only with an error; a minute is far past any disk stall.
+  const auto give_up = SteadyClock::now() + std::chrono::minutes(1);
+  while (answered.load(std::memory_order_acquire) < n) {
+    if (SteadyClock::now() > give_up) Die("raw paced writes still unanswered after a minute");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  r_.paced_after = store_->write_stats();
+  r_.paced_ms = std::move(ms);
+  r_.paced_failures = failed.load();
 }
 
 std::vector<engine::Decision> RawBaseline::Decide(int n) {

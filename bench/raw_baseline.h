@@ -24,6 +24,8 @@ struct RawOptions {
   int early_cases = 30000;    // the rate over the first this many is kept too
   int single_cases = 2000;    // one Write each, for context
   double single_max_seconds = 8;
+  int paced_rate = 1000;      // one case per write, open loop, like phase [3]; 0: none
+  double paced_seconds = 10;
 };
 
 struct RawResult {
@@ -38,6 +40,12 @@ struct RawResult {
   double batched_cpu = 0;  // process CPU seconds: the writer thread does the work
   std::uint64_t batched_wal_pages = 0;
   double single_cpu = 0;
+  // Open loop at paced_rate: each case's time from its scheduled submission to its
+  // acknowledgement (after the fdatasync), and the store's figures around the run.
+  std::vector<double> paced_ms;
+  std::int64_t paced_failures = 0;
+  engine::WriteStats paced_before;
+  engine::WriteStats paced_after;
 };
 
 // The same rows the server writes — case (with its idempotency key), REPORTED event
@@ -57,6 +65,10 @@ class RawBaseline {
   void WriteBatched(int n);
   // One case per Write, for context: up to single_cases or single_max_seconds.
   void WriteSingles();
+  // One case per write at paced_rate for paced_seconds, each submitted on schedule without
+  // waiting for the ones before (WriteAsync, so they group as the server's do): what this
+  // disk lets SQLite alone answer in, next to phase [3]'s p99.
+  void WritePaced();
 
   const RawResult& result() const { return r_; }
 
