@@ -720,6 +720,8 @@ int Main(int argc, char** argv) {
     std::printf("  paced, one case per write, %d/s for %.0f s, open loop as [3] (WriteAsync):\n",
                 o.paced_rate, o.paced_seconds);
     std::printf("  latency from the scheduled submission: %s\n", raw_paced.Summary().c_str());
+    std::printf("  worst lateness of a submission behind its schedule: %.2f ms\n",
+                raw.paced_lateness_ms);
     if (raw.paced_failures) std::printf("  %" PRId64 " writes failed\n", raw.paced_failures);
     PrintStoreFigures(raw.paced_before, raw.paced_after);
   }

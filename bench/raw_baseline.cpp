@@ -96,6 +96,9 @@ void RawBaseline::WritePaced() {
   for (int i = 0; i < n; ++i) {
     const auto due = t0 + std::chrono::duration_cast<SteadyClock::duration>(interval * i);
     std::this_thread::sleep_until(due);  // the schedule itself, as phase [3]'s sender keeps
+    r_.paced_lateness_ms = std::max(
+        r_.paced_lateness_ms,
+        std::chrono::duration<double, std::milli>(SteadyClock::now() - due).count());
     const engine::Decision& d = decisions[static_cast<size_t>(i)];
     store_->WriteAsync(
         [&d](engine::StoreWriter& w) { return w.SaveCase(d.after, d.events); },

@@ -44,6 +44,7 @@ struct RawResult {
   // acknowledgement (after the fdatasync), and the store's figures around the run.
   std::vector<double> paced_ms;
   std::int64_t paced_failures = 0;
+  double paced_lateness_ms = 0;  // the worst a submission started behind its schedule
   engine::WriteStats paced_before;
   engine::WriteStats paced_after;
 };
