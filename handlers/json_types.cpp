@@ -63,6 +63,8 @@ class PrebuiltTypeResolver final : public pb::util::TypeResolver {
     // Only fails for a type missing from the pool, which a generated descriptor is not;
     // such a type would simply be resolved on each call.
     if (!pool_->ResolveMessageType(url, &type).ok()) return;
+    // The converter never reads the source file's name; each call would copy it.
+    type.clear_source_context();
     types_.emplace(url, std::move(type));
     for (int i = 0; i < descriptor.field_count(); ++i) {
       const pb::FieldDescriptor& field = *descriptor.field(i);
@@ -77,7 +79,9 @@ class PrebuiltTypeResolver final : public pb::util::TypeResolver {
     const std::string url = UrlOf(descriptor.full_name());
     if (enums_.count(url) > 0) return;
     pb::Enum enum_type;
-    if (pool_->ResolveEnumType(url, &enum_type).ok()) enums_.emplace(url, std::move(enum_type));
+    if (!pool_->ResolveEnumType(url, &enum_type).ok()) return;
+    enum_type.clear_source_context();
+    enums_.emplace(url, std::move(enum_type));
   }
 
   const std::unique_ptr<pb::util::TypeResolver> pool_;
