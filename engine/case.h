@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/enums.h"
+#include "engine/field_map.h"
 #include "engine/time.h"
 
 namespace gridcare::engine {
@@ -87,7 +87,7 @@ struct CaseEvent {
   std::optional<TimePoint> due_time;  // SLA events: the deadline that fell
   // Projected fields this event changed (name → canonical text, "" = cleared). Replaying
   // the changes of all events rebuilds the case row; see case_fields.h.
-  std::map<std::string, std::string> changes;
+  FieldMap changes;
   std::string prev_hash;
   std::string hash;
 

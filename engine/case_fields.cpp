@@ -2,6 +2,7 @@
 // The field table below is the single list of what the audit trail projects.
 #include "engine/case_fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 
@@ -165,6 +166,19 @@ const std::vector<FieldDef>& Fields() {
 #undef GC_OPT_TIME_FIELD
 #undef GC_BOOL_FIELD
 
+// The table in name order: the order a FieldMap keeps, so encoding appends in place.
+const std::vector<const FieldDef*>& FieldsByName() {
+  static const std::vector<const FieldDef*> kByName = [] {
+    std::vector<const FieldDef*> out;
+    for (const FieldDef& f : Fields()) out.push_back(&f);
+    std::sort(out.begin(), out.end(), [](const FieldDef* a, const FieldDef* b) {
+      return std::string_view(a->name) < std::string_view(b->name);
+    });
+    return out;
+  }();
+  return kByName;
+}
+
 const FieldDef* FindField(const std::string& name) {
   for (const FieldDef& f : Fields()) {
     if (name == f.name) return &f;
@@ -178,15 +192,16 @@ std::string EventRef(const CaseEvent& e) { return "event " + std::to_string(e.se
 
 CaseFields EncodeCaseFields(const Case& c) {
   CaseFields out;
-  for (const FieldDef& f : Fields()) out.emplace(f.name, f.get(c));
+  out.reserve(Fields().size());
+  for (const FieldDef* f : FieldsByName()) out.append_in_order(f->name, f->get(c));
   return out;
 }
 
 CaseFields DiffCaseFields(const Case& before, const Case& after) {
   CaseFields out;
-  for (const FieldDef& f : Fields()) {
-    std::string a = f.get(after);
-    if (a != f.get(before)) out.emplace(f.name, std::move(a));
+  for (const FieldDef* f : FieldsByName()) {
+    std::string a = f->get(after);
+    if (a != f->get(before)) out.append_in_order(f->name, std::move(a));
   }
   return out;
 }

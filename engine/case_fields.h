@@ -3,7 +3,6 @@
 // Not hashing (storage/event_chain.*) and not the rules (transitions.*).
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -12,7 +11,7 @@
 
 namespace gridcare::engine {
 
-using CaseFields = std::map<std::string, std::string>;
+using CaseFields = FieldMap;
 
 // Every projected field of `c` in canonical text; excludes id, version, update_time and
 // last_event_hash, which come from the events themselves.

@@ -261,7 +261,7 @@ Result<engine::CaseEvent> FromProto(const v1::CaseEvent& event) {
   out.assigned_unit_id = event.assigned_unit_id();
   out.note = event.note();
   out.due_time = OptionalTime(event.has_due_time(), event.due_time());
-  out.changes.insert(event.changes().begin(), event.changes().end());
+  for (const auto& [name, value] : event.changes()) out.changes.insert_or_assign(name, value);
   out.prev_hash = event.prev_hash();
   out.hash = event.hash();
   return out;

@@ -87,7 +87,7 @@ Result<std::vector<engine::Subject>> DecodeSubjects(std::string_view text) {
   return out;
 }
 
-std::string EncodeChanges(const std::map<std::string, std::string>& changes) {
+std::string EncodeChanges(const engine::FieldMap& changes) {
   std::string out;
   for (const auto& [key, value] : changes) {
     PutNetstring(out, key);
@@ -96,13 +96,13 @@ std::string EncodeChanges(const std::map<std::string, std::string>& changes) {
   return out;
 }
 
-Result<std::map<std::string, std::string>> DecodeChanges(std::string_view text) {
-  std::map<std::string, std::string> out;
+Result<engine::FieldMap> DecodeChanges(std::string_view text) {
+  engine::FieldMap out;
   while (!text.empty()) {
     auto key = TakeNetstring(text);
     auto value = TakeNetstring(text);
     if (!key || !value) return engine::DataLoss("column changes is not a valid encoding");
-    out[std::move(*key)] = std::move(*value);
+    out.append_in_order(std::move(*key), std::move(*value));  // stored in name order
   }
   return out;
 }

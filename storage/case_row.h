@@ -7,7 +7,6 @@
 //   case_events.changes  per change, sorted by key: key, value
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +20,8 @@ namespace gridcare::storage {
 
 std::string EncodeSubjects(const std::vector<engine::Subject>& subjects);
 engine::Result<std::vector<engine::Subject>> DecodeSubjects(std::string_view text);
-std::string EncodeChanges(const std::map<std::string, std::string>& changes);
-engine::Result<std::map<std::string, std::string>> DecodeChanges(std::string_view text);
+std::string EncodeChanges(const engine::FieldMap& changes);
+engine::Result<engine::FieldMap> DecodeChanges(std::string_view text);
 
 // "id, number, ..., last_hash": every column of `cases`, in the order the functions below use.
 const std::string& CaseColumns();

@@ -47,7 +47,7 @@ std::string CanonicalEventBytes(const engine::CaseEvent& e) {
   Field(out, e.note);
   Field(out, e.due_time ? std::to_string(engine::ToUnixMillis(*e.due_time)) : std::string());
   Field(out, static_cast<std::int64_t>(e.changes.size()));
-  for (const auto& [key, value] : e.changes) {  // std::map: already sorted by key
+  for (const auto& [key, value] : e.changes) {  // a FieldMap: already sorted by key
     Field(out, key);
     Field(out, value);
   }
