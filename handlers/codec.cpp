@@ -383,6 +383,9 @@ std::string RenderMessage(const google::protobuf::Message& message, bool binary)
   options.preserve_proto_field_names = false;
   const std::string url = TypeUrl(*message.GetDescriptor());
   if (const auto wire = WireWithDefaults(message)) {
+    // JSON runs ~2-3x the wire size (names, quotes); growing the string step by step
+    // would allocate several times.
+    out.reserve(wire->size() * 3 + 256);
     if (google::protobuf::util::BinaryToJsonString(ApiTypeResolver(), url, *wire, &out, options)
             .ok()) {
       return out;

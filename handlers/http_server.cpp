@@ -178,7 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : msg) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[std::move(name)] = std::string(field.value());
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     req.body = std::move(msg.body());
     busy_ = true;
@@ -227,17 +227,16 @@ class Session : public std::enable_shared_from_this<Session> {
     // A response being written is still in flight: Shutdown's CloseIfIdle must not cut it
     // off mid-body (a slow reader is bounded by the write timeout below instead).
     busy_ = true;
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(resp.status), version_);
-    res->set(http::field::server, kServerName);
-    if (!resp.content_type.empty()) res->set(http::field::content_type, resp.content_type);
-    for (const auto& [k, v] : resp.headers) res->set(k, v);
-    res->keep_alive(keep_alive_ && !server_->stopping);
-    res->body() = std::move(resp.body);
-    res->prepare_payload();
-    response_ = res;
+    // One response at a time per connection: it lives in the session until OnWrite.
+    auto& res = response_.emplace(static_cast<http::status>(resp.status), version_);
+    res.set(http::field::server, kServerName);
+    if (!resp.content_type.empty()) res.set(http::field::content_type, resp.content_type);
+    for (const auto& [k, v] : resp.headers) res.set(k, v);
+    res.keep_alive(keep_alive_ && !server_->stopping);
+    res.body() = std::move(resp.body);
+    res.prepare_payload();
     stream_.expires_after(options().read_timeout);  // a client that never reads is cut off
-    http::async_write(stream_, *res,
+    http::async_write(stream_, res,
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
@@ -351,7 +350,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl* server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::shared_ptr<http::response<http::string_body>> response_;
+  std::optional<http::response<http::string_body>> response_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool first_request_ = true;

@@ -18,11 +18,16 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as sent: path and query
   std::string body;
-  std::map<std::string, std::string> headers;  // names lower-cased
+  // Names lower-cased, in the order they came. A few per request: a vector is cheaper to
+  // fill than a map, and a lookup reads it from the end, so a repeated name gives its last
+  // value, as a map filled in order would.
+  std::vector<std::pair<std::string, std::string>> headers;
 
-  std::string_view Header(const std::string& lower_name) const {
-    auto it = headers.find(lower_name);
-    return it == headers.end() ? std::string_view() : std::string_view(it->second);
+  std::string_view Header(std::string_view lower_name) const {
+    for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
+      if (it->first == lower_name) return it->second;
+    }
+    return {};
   }
 };
 
