@@ -7,6 +7,8 @@
 
 #include <charconv>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "handlers/json_defaults.h"
 #include "handlers/json_types.h"
@@ -24,9 +26,21 @@ using engine::Status;
 // here and fails the codec test, instead of silently shifting by position.
 template <typename P, typename E>
 P ToProtoEnum(E value) {
-  const auto* descriptor = google::protobuf::GetEnumDescriptor<P>();
-  const auto* v = descriptor->FindValueByName(std::string(engine::Name(value)));
-  return v == nullptr ? P{} : static_cast<P>(v->number());
+  // Matched by name once per enum type (a descriptor lookup per value rendered cost ~1 %
+  // of an I/O thread), then by value. Built on first use and never changed.
+  static const auto kTable = [] {
+    const auto* descriptor = google::protobuf::GetEnumDescriptor<P>();
+    std::vector<std::pair<E, P>> table;
+    for (E e : engine::AllValues<E>()) {
+      const auto* v = descriptor->FindValueByName(std::string(engine::Name(e)));
+      table.emplace_back(e, v == nullptr ? P{} : static_cast<P>(v->number()));
+    }
+    return table;
+  }();
+  for (const auto& [e, p] : kTable) {
+    if (e == value) return p;
+  }
+  return P{};
 }
 
 template <typename E>
