@@ -74,6 +74,8 @@ class RandomFiller {
     return kTexts[static_cast<size_t>(Pick(0, static_cast<long long>(kTexts.size()) - 1))];
   }
   int EnumNumber(const Field& f) {
+    // Now and then a number the enum does not name (proto3 enums are open): printed as a number.
+    if (Pick(0, 9) == 0) return 99;
     const pb::EnumDescriptor& e = *f.enum_type();
     return e.value(static_cast<int>(Pick(0, e.value_count() - 1)))->number();
   }
