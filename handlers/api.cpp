@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "handlers/api_support.h"
 #include "handlers/endpoints.h"
@@ -35,7 +36,9 @@ HttpResponse NoSuchEndpoint(const HttpRequest& request, bool binary) {
 }  // namespace
 
 HttpHandler Api::AsHttpHandler() {
-  return {[this](const HttpRequest& r, const Responder& respond) { return TryHandleInline(r, respond); },
+  return {[this](const HttpRequest& r, const Responder& respond) {
+            return TryHandleInline(r, respond);
+          },
           [this](const HttpRequest& r, const Responder& respond) { Handle(r, respond); }};
 }
 
@@ -45,9 +48,10 @@ bool Api::TryHandleInline(const HttpRequest& request, const Responder& respond) 
   if (request.method != "POST" || request.target.rfind("/v1/cases", 0) != 0) return false;
   // The caller found here is the one the request runs as: asking the cache twice could
   // miss the second time (the entry expiring in between) and read the store on this thread.
-  const std::optional<Caller> caller = deps_.auth.CachedCaller(request.Header("authorization"));
+  const std::shared_ptr<const Caller> caller =
+      deps_.auth.CachedCaller(request.Header("authorization"));
   if (!caller) return false;
-  Handle(request, respond, &*caller);
+  Handle(request, respond, caller.get());
   return true;
 }
 
@@ -104,9 +108,14 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
   }
   if (path.rfind("/v1/", 0) != 0) return NoSuchEndpoint(request, binary);
 
-  auto caller = known != nullptr ? engine::Result<Caller>(*known)
-                                 : deps_.auth.Authenticate(request.Header("authorization"));
-  if (!caller.ok()) return ErrorReply(caller.status(), binary);
+  // The caller the inline path already found is used as is, not copied.
+  std::optional<engine::Result<Caller>> authenticated;
+  const Caller* caller = known;
+  if (caller == nullptr) {
+    authenticated = deps_.auth.Authenticate(request.Header("authorization"));
+    if (!authenticated->ok()) return ErrorReply(authenticated->status(), binary);
+    caller = &**authenticated;
+  }
 
   if (path == "/v1/sessions/current" && m == "DELETE") {
     *route = "/v1/sessions/current";
@@ -138,8 +147,8 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
       return id ? ActOnCase(call, *caller, *id, action) : not_found();
     }
     constexpr std::string_view kEvents = "/events";
-    if (rest.size() > kEvents.size() &&
-        rest.substr(rest.size() - kEvents.size()) == kEvents && m == "GET") {
+    if (rest.size() > kEvents.size() && rest.substr(rest.size() - kEvents.size()) == kEvents &&
+        m == "GET") {
       *route = "/v1/cases/{id}/events";
       const auto id = ParseCaseId(rest.substr(0, rest.size() - kEvents.size()));
       return id ? ListEvents(call, *caller, *id) : not_found();

@@ -77,20 +77,21 @@ engine::Result<std::string_view> BearerToken(std::string_view header) {
 
 }  // namespace
 
-std::optional<Caller> Authenticator::FromCache(const std::string& hash, engine::TimePoint now) {
+std::shared_ptr<const Caller> Authenticator::FromCache(const std::string& hash,
+                                                       engine::TimePoint now) {
   std::lock_guard lock(cache_mu_);
   auto it = cache_.find(hash);
-  if (it == cache_.end()) return std::nullopt;
+  if (it == cache_.end()) return nullptr;
   if (now < it->second.cached_until && now < it->second.session_expires) {
     return it->second.caller;
   }
   cache_.erase(it);
-  return std::nullopt;
+  return nullptr;
 }
 
-std::optional<Caller> Authenticator::CachedCaller(std::string_view header) {
+std::shared_ptr<const Caller> Authenticator::CachedCaller(std::string_view header) {
   auto token = BearerToken(header);
-  if (!token.ok()) return std::nullopt;
+  if (!token.ok()) return nullptr;
   return FromCache(storage::Sha256Hex(*token), clock_.Now());
 }
 
@@ -98,7 +99,7 @@ engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
   GC_ASSIGN_OR_RETURN(std::string_view token, BearerToken(header));
   const std::string hash = storage::Sha256Hex(token);
   const engine::TimePoint now = clock_.Now();
-  if (auto cached = FromCache(hash, now)) return std::move(*cached);
+  if (auto cached = FromCache(hash, now)) return *cached;
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(auto session, reader->FindSession(hash));
   if (!session) return engine::Unauthenticated("登录已失效，请重新登录 (unknown or revoked token)");
@@ -115,7 +116,7 @@ engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
     std::lock_guard lock(cache_mu_);
     if (revoked_.count(hash)) return engine::Unauthenticated("登录已失效，请重新登录 (signed out)");
     if (cache_.size() >= kMaxCached) cache_.clear();
-    cache_[hash] = {caller, session->expire_time, now + kCacheFor};
+    cache_[hash] = {std::make_shared<const Caller>(caller), session->expire_time, now + kCacheFor};
   }
   return caller;
 }

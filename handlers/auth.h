@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,8 +38,9 @@ class Authenticator {
   // From an "Authorization: Bearer TOKEN" header value.
   engine::Result<Caller> Authenticate(std::string_view authorization_header);
   // What Authenticate would answer if it can answer from the cache, i.e. without reading
-  // the store; nullopt otherwise (not cached, expired, or a malformed header).
-  std::optional<Caller> CachedCaller(std::string_view authorization_header);
+  // the store; null otherwise (not cached, expired, or a malformed header). Shared with the
+  // cache rather than copied: it is asked on every request.
+  std::shared_ptr<const Caller> CachedCaller(std::string_view authorization_header);
   engine::Status SignOut(const Caller& caller);
 
   // A verified token is remembered this long, so most requests skip the session lookup.
@@ -51,7 +53,7 @@ class Authenticator {
   static constexpr std::chrono::minutes kFailureWindow{5};
 
  private:
-  std::optional<Caller> FromCache(const std::string& token_hash, engine::TimePoint now);
+  std::shared_ptr<const Caller> FromCache(const std::string& token_hash, engine::TimePoint now);
   bool TooManyFailures(const std::string& username, engine::TimePoint now);
   void RecordFailure(const std::string& username, engine::TimePoint now);
 
@@ -61,7 +63,7 @@ class Authenticator {
   // Checked when the username does not exist, so a miss costs as much as a wrong password.
   std::string dummy_hash_;
   struct Cached {
-    Caller caller;
+    std::shared_ptr<const Caller> caller;
     engine::TimePoint session_expires{};
     engine::TimePoint cached_until{};
   };
