@@ -21,20 +21,14 @@
 #include "gridcare/v1/session.pb.h"
 #include "gridcare/v1/stats.pb.h"
 #include "handlers/codec.h"
+#include "tests/support/protobufs_own_json.h"
 
 namespace gridcare::handlers {
 namespace {
 
 namespace pb = google::protobuf;
+using testing::ProtobufsOwnJson;
 using Field = pb::FieldDescriptor;
-
-std::string ProtobufsOwnJson(const pb::Message& message) {
-  pb::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  REQUIRE(pb::util::MessageToJsonString(message, &out, options).ok());
-  return out;
-}
 
 // Fills messages through reflection: each field at its default about half the time, so
 // that both the printed defaults and the set values are exercised.
@@ -55,9 +49,9 @@ class RandomFiller {
       const Field& f = *d.field(i);
       if (f.is_repeated()) {
         const int n = static_cast<int>(Pick(0, 2));
-        for (int k = 0; k < n; ++k) AddOne(m, f, depth);
+        for (int k = 0; k < n; ++k) Put(m, f, depth);
       } else if (Coin()) {
-        SetOne(m, f, depth);
+        Put(m, f, depth);
       }
     }
   }
@@ -80,56 +74,49 @@ class RandomFiller {
     return e.value(static_cast<int>(Pick(0, e.value_count() - 1)))->number();
   }
 
-  void SetOne(pb::Message* m, const Field& f, int depth) {
+  // One value for `f`: set, or added when `f` is repeated.
+  void Put(pb::Message* m, const Field& f, int depth) {
     const pb::Reflection& r = *m->GetReflection();
+    const bool add = f.is_repeated();
     switch (f.cpp_type()) {
-      case Field::CPPTYPE_INT32:
-        return r.SetInt32(m, &f, static_cast<std::int32_t>(Pick(-5, 100000)));
-      case Field::CPPTYPE_INT64:
-        return r.SetInt64(m, &f, Pick(-5, 1LL << 40));
-      case Field::CPPTYPE_UINT32:
-        return r.SetUInt32(m, &f, static_cast<std::uint32_t>(Pick(0, 100000)));
-      case Field::CPPTYPE_UINT64:
-        return r.SetUInt64(m, &f, static_cast<std::uint64_t>(Pick(0, 1LL << 40)));
-      case Field::CPPTYPE_DOUBLE:
-        return r.SetDouble(m, &f, static_cast<double>(Pick(0, 1000)) / 8);
-      case Field::CPPTYPE_FLOAT:
-        return r.SetFloat(m, &f, static_cast<float>(Pick(0, 1000)) / 4);
-      case Field::CPPTYPE_BOOL:
-        return r.SetBool(m, &f, Coin());
-      case Field::CPPTYPE_ENUM:
-        return r.SetEnumValue(m, &f, EnumNumber(f));
-      case Field::CPPTYPE_STRING:
-        return r.SetString(m, &f, Text());
+      case Field::CPPTYPE_INT32: {
+        const auto v = static_cast<std::int32_t>(Pick(-5, 100000));
+        return add ? r.AddInt32(m, &f, v) : r.SetInt32(m, &f, v);
+      }
+      case Field::CPPTYPE_INT64: {
+        const auto v = static_cast<std::int64_t>(Pick(-5, 1LL << 40));
+        return add ? r.AddInt64(m, &f, v) : r.SetInt64(m, &f, v);
+      }
+      case Field::CPPTYPE_UINT32: {
+        const auto v = static_cast<std::uint32_t>(Pick(0, 100000));
+        return add ? r.AddUInt32(m, &f, v) : r.SetUInt32(m, &f, v);
+      }
+      case Field::CPPTYPE_UINT64: {
+        const auto v = static_cast<std::uint64_t>(Pick(0, 1LL << 40));
+        return add ? r.AddUInt64(m, &f, v) : r.SetUInt64(m, &f, v);
+      }
+      case Field::CPPTYPE_DOUBLE: {
+        const double v = static_cast<double>(Pick(0, 1000)) / 8;
+        return add ? r.AddDouble(m, &f, v) : r.SetDouble(m, &f, v);
+      }
+      case Field::CPPTYPE_FLOAT: {
+        const float v = static_cast<float>(Pick(0, 1000)) / 4;
+        return add ? r.AddFloat(m, &f, v) : r.SetFloat(m, &f, v);
+      }
+      case Field::CPPTYPE_BOOL: {
+        const bool v = Coin();
+        return add ? r.AddBool(m, &f, v) : r.SetBool(m, &f, v);
+      }
+      case Field::CPPTYPE_ENUM: {
+        const int v = EnumNumber(f);
+        return add ? r.AddEnumValue(m, &f, v) : r.SetEnumValue(m, &f, v);
+      }
+      case Field::CPPTYPE_STRING: {
+        std::string v = Text();
+        return add ? r.AddString(m, &f, std::move(v)) : r.SetString(m, &f, std::move(v));
+      }
       case Field::CPPTYPE_MESSAGE:
-        if (depth < 3) Fill(r.MutableMessage(m, &f), depth + 1);
-        return;
-    }
-  }
-
-  void AddOne(pb::Message* m, const Field& f, int depth) {
-    const pb::Reflection& r = *m->GetReflection();
-    switch (f.cpp_type()) {
-      case Field::CPPTYPE_INT32:
-        return r.AddInt32(m, &f, static_cast<std::int32_t>(Pick(-5, 100000)));
-      case Field::CPPTYPE_INT64:
-        return r.AddInt64(m, &f, Pick(-5, 1LL << 40));
-      case Field::CPPTYPE_UINT32:
-        return r.AddUInt32(m, &f, static_cast<std::uint32_t>(Pick(0, 100000)));
-      case Field::CPPTYPE_UINT64:
-        return r.AddUInt64(m, &f, static_cast<std::uint64_t>(Pick(0, 1LL << 40)));
-      case Field::CPPTYPE_DOUBLE:
-        return r.AddDouble(m, &f, static_cast<double>(Pick(0, 1000)) / 8);
-      case Field::CPPTYPE_FLOAT:
-        return r.AddFloat(m, &f, static_cast<float>(Pick(0, 1000)) / 4);
-      case Field::CPPTYPE_BOOL:
-        return r.AddBool(m, &f, Coin());
-      case Field::CPPTYPE_ENUM:
-        return r.AddEnumValue(m, &f, EnumNumber(f));
-      case Field::CPPTYPE_STRING:
-        return r.AddString(m, &f, Text());
-      case Field::CPPTYPE_MESSAGE:
-        if (depth < 3) Fill(r.AddMessage(m, &f), depth + 1);
+        if (depth < 3) Fill(add ? r.AddMessage(m, &f) : r.MutableMessage(m, &f), depth + 1);
         return;
     }
   }

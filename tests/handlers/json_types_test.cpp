@@ -3,28 +3,24 @@
 // fixes (codec_test.cpp).
 #include "handlers/json_types.h"
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/duration.pb.h>
 #include <google/protobuf/util/json_util.h>
+
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "gridcare/v1/case.pb.h"
 #include "gridcare/v1/error.pb.h"
 #include "gridcare/v1/stats.pb.h"
 #include "handlers/codec.h"
+#include "tests/support/protobufs_own_json.h"
 
 namespace gridcare::handlers {
 namespace {
 
 namespace pb = google::protobuf;
 
-std::string ProtobufsOwnJson(const pb::Message& message) {
-  pb::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  REQUIRE(pb::util::MessageToJsonString(message, &out, options).ok());
-  return out;
-}
+using testing::ProtobufsOwnJson;
 
 v1::ListCasesResponse SomeCases() {
   v1::ListCasesResponse list;
@@ -48,8 +44,8 @@ TEST_CASE("rendering with the prebuilt types is byte for byte protobuf's own", "
   error.mutable_error()->set_message("case 7 not found");
   v1::StreamEvent event;
   const v1::ListCasesResponse list = SomeCases();
-  for (const pb::Message* m : std::initializer_list<const pb::Message*>{&list, &stats, &error,
-                                                                        &event}) {
+  for (const pb::Message* m :
+       std::initializer_list<const pb::Message*>{&list, &stats, &error, &event}) {
     INFO(m->GetTypeName());
     CHECK(RenderMessage(*m, false) == ProtobufsOwnJson(*m));
   }
@@ -71,8 +67,8 @@ TEST_CASE("a JSON error names the field as protobuf's own parser does", "[handle
   const auto expected = pb::util::JsonStringToMessage(bad, &theirs);
   REQUIRE_FALSE(expected.ok());
   CHECK(s.code() == engine::ErrorCode::kInvalidArgument);
-  CHECK(s.message() == "body: not a valid JSON gridcare.v1.ListCasesResponse: " +
-                           std::string(expected.message()));
+  CHECK(s.message() ==
+        "body: not a valid JSON gridcare.v1.ListCasesResponse: " + std::string(expected.message()));
 }
 
 TEST_CASE("a type outside the API is resolved from the pool", "[handlers]") {
