@@ -6,6 +6,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -393,24 +394,19 @@ std::string RenderMessage(const google::protobuf::Message& message, bool binary)
   // What MessageToJsonString does with always_print_primitive_fields, with the prebuilt
   // types (json_types.h), and where it can be, without DefaultValueObjectWriter
   // (json_defaults.h): the same bytes at half the cost.
+  std::optional<std::string> wire = WireWithDefaults(message);
+  const bool defaults_on_wire = wire.has_value();
+  const std::string bytes = defaults_on_wire ? std::move(*wire) : message.SerializeAsString();
   google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = !defaults_on_wire;
   options.preserve_proto_field_names = false;
-  const std::string url = TypeUrl(*message.GetDescriptor());
-  if (const auto wire = WireWithDefaults(message)) {
-    // JSON runs ~2-3x the wire size (names, quotes); growing the string step by step
-    // would allocate several times.
-    out.reserve(wire->size() * 3 + 256);
-    if (google::protobuf::util::BinaryToJsonString(ApiTypeResolver(), url, *wire, &out, options)
-            .ok()) {
-      return out;
-    }
-    out.clear();
-  }
-  options.always_print_primitive_fields = true;
-  // Only fails on messages we never produce (e.g. an out-of-range Timestamp); an empty
-  // object is still valid JSON for the client.
-  if (!google::protobuf::util::BinaryToJsonString(ApiTypeResolver(), url,
-                                                  message.SerializeAsString(), &out, options)
+  // A case's JSON is ~2.5x its wire size (names, quotes); the 256 covers small messages
+  // whose names outweigh their values. Growing step by step would allocate several times.
+  out.reserve(bytes.size() * 3 + 256);
+  // Only fails on messages we never produce (e.g. an out-of-range Timestamp, which fails
+  // either way); an empty object is still valid JSON for the client.
+  if (!google::protobuf::util::BinaryToJsonString(
+           ApiTypeResolver(), TypeUrl(*message.GetDescriptor()), bytes, &out, options)
            .ok()) {
     return "{}";
   }

@@ -8,7 +8,6 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <vector>
 
 namespace gridcare::handlers {
@@ -28,9 +27,7 @@ bool Append(const pb::Message& message, std::string* out);
 bool WriteMessage(int number, const pb::Message& message, pb::io::CodedOutputStream* os) {
   std::string body;
   if (!Append(message, &body)) return false;
-  WireFormat::WriteTag(number, WireFormat::WIRETYPE_LENGTH_DELIMITED, os);
-  os->WriteVarint32(static_cast<std::uint32_t>(body.size()));
-  os->WriteString(body);
+  WireFormat::WriteBytes(number, body, os);  // tag, length, bytes: a message field's form
   return true;
 }
 
@@ -111,10 +108,7 @@ bool Append(const pb::Message& m, std::string* out) {
   std::sort(timestamps.begin(), timestamps.end(),
             [](const Field* a, const Field* b) { return a->number() < b->number(); });
   for (const Field* f : timestamps) {
-    const std::string body = r.GetMessage(m, f).SerializeAsString();
-    WireFormat::WriteTag(f->number(), WireFormat::WIRETYPE_LENGTH_DELIMITED, &os);
-    os.WriteVarint32(static_cast<std::uint32_t>(body.size()));
-    os.WriteString(body);
+    WireFormat::WriteBytes(f->number(), r.GetMessage(m, f).SerializeAsString(), &os);
   }
   return !os.HadError();
 }

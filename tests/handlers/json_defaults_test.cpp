@@ -5,7 +5,6 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <catch2/catch.hpp>
 #include <cstdint>
