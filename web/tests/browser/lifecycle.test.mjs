@@ -166,6 +166,23 @@ test('the console: offline report, the whole lifecycle, and the live board', asy
     assert.deepEqual(problems, []);
   });
 
+  await t.test('the supervisor urges an overdue case and drills down from the board', async () => {
+    const overdueList = board.getByRole('list', { name: '超期案件' });
+    const first = overdueList.locator('li[data-case-id]').first();
+    const id = await first.getAttribute('data-case-id');
+    await first.getByRole('button', { name: '督办' }).click();
+    await board.locator(`ol[aria-label="实时动态"] li[data-case-id="${id}"][data-action="URGED"]`).waitFor();
+
+    await board.getByRole('button', { name: '柳城街道' }).click();
+    await board.getByRole('navigation', { name: '当前单位' }).getByText('柳城街道').waitFor();
+    await board.getByRole('button', { name: '梅亭社区' }).click();
+    await board.locator('tr[data-unit="NA-LC-MTS-G1"]').waitFor();
+    await shot(board, '12-board-village');
+    await board.getByRole('navigation', { name: '当前单位' }).getByRole('button', { name: '南安市' }).click();
+    await board.locator('tr[data-unit="NA-LC"]').waitFor();
+    assert.equal(await board.evaluate(() => window.__boardNeverReloaded), true);
+  });
+
   await t.test('退出登录 ends the session on the server too', async () => {
     const token = await board.evaluate(() => JSON.parse(localStorage.getItem('gridcare.session')).token);
     await board.getByRole('button', { name: '退出登录' }).click();
