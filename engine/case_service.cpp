@@ -249,15 +249,10 @@ Result<CasePage> CaseService::List(const Actor& actor, const ListRequest& reques
 Result<StatsReport> CaseService::Stats(const Actor& actor,
                                       const std::optional<std::string>& unit_id) {
   const auto tree = this->tree();
-  const std::string unit = unit_id.value_or(actor.unit_id);
-  const OrgUnit* root = tree->Find(unit);
-  if (root == nullptr) return InvalidArgument("unitId: no unit " + unit);
-  if (actor.role != Role::kAdmin && !tree->IsWithin(unit, actor.unit_id)) {
-    return PermissionDenied("unitId: " + unit + " is outside your unit " + actor.unit_id);
-  }
+  GC_ASSIGN_OR_RETURN(const OrgUnit* root, StatsUnit(actor, unit_id, *tree));
   std::vector<std::string> ids;
-  for (const OrgUnit* child : tree->Children(unit)) ids.push_back(child->id);
-  ids.push_back(unit);  // last: the total
+  for (const OrgUnit* child : tree->Children(root->id)) ids.push_back(child->id);
+  ids.push_back(root->id);  // last: the total
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(auto counts, reader->CountCasesByUnit(ids));
   if (counts.size() != ids.size()) return Internal("stats: one count per unit expected");
@@ -268,6 +263,50 @@ Result<StatsReport> CaseService::Stats(const Actor& actor,
   report.total = MakeUnitStats(counts.back(), root->name);
   report.total.unit_id.clear();  // the contract's total row names no unit
   return report;
+}
+
+Result<const OrgUnit*> CaseService::StatsUnit(const Actor& actor,
+                                              const std::optional<std::string>& unit_id,
+                                              const OrgTree& tree) {
+  const std::string unit = unit_id.value_or(actor.unit_id);
+  const OrgUnit* found = tree.Find(unit);
+  if (found == nullptr) return InvalidArgument("unitId: no unit " + unit);
+  if (actor.role != Role::kAdmin && !tree.IsWithin(unit, actor.unit_id)) {
+    return PermissionDenied("unitId: " + unit + " is outside your unit " + actor.unit_id);
+  }
+  return found;
+}
+
+Result<std::vector<DayStats>> CaseService::DailyStats(const Actor& actor,
+                                                      const std::optional<std::string>& unit_id,
+                                                      int days) {
+  using std::chrono::sys_days;
+  if (days < 1 || days > kMaxStatsDays) {
+    return InvalidArgument("days: a whole number from 1 to " + std::to_string(kMaxStatsDays));
+  }
+  const auto tree = this->tree();
+  GC_ASSIGN_OR_RETURN(const OrgUnit* unit, StatsUnit(actor, unit_id, *tree));
+  // Days are China's calendar days: local midnight is 16:00 UTC the day before.
+  const sys_days today = std::chrono::floor<std::chrono::days>(clock_.Now() + kChinaUtcOffset);
+  const sys_days first = today - std::chrono::days(days - 1);
+  const TimePoint from = TimePoint(first) - kChinaUtcOffset;
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_ASSIGN_OR_RETURN(auto counts, reader->CountCasesByDay(unit->id, from, days));
+  if (counts.size() != static_cast<size_t>(days)) {
+    return Internal("stats:daily: one count per day expected");
+  }
+  std::vector<DayStats> out;
+  out.reserve(counts.size());
+  for (int i = 0; i < days; ++i) {
+    DayStats d;
+    d.date = FormatIsoDate(first + std::chrono::days(i));
+    d.counts = counts[static_cast<size_t>(i)];
+    if (d.counts.responded > 0) {
+      d.avg_response_seconds = d.counts.response_seconds_sum / d.counts.responded;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 Result<CaseTotals> CaseService::Totals() {

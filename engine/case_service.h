@@ -81,6 +81,10 @@ class CaseService {
   // Per-child-unit figures for `unit_id` (default: the actor's unit), which must lie within
   // the actor's own unit (PERMISSION_DENIED otherwise; ADMIN sees every unit).
   Result<StatsReport> Stats(const Actor& actor, const std::optional<std::string>& unit_id);
+  // One row per China-time calendar day, the last being today (the clock's), over the cases
+  // whose grid lies in `unit_id`'s subtree; the same unit rule as Stats. `days` 1–90.
+  Result<std::vector<DayStats>> DailyStats(const Actor& actor,
+                                           const std::optional<std::string>& unit_id, int days);
   Result<CaseTotals> Totals();
 
   // Fires stored deadlines through the same write path as a user action: each case's
@@ -99,6 +103,11 @@ class CaseService {
   Result<Case> ReadInScope(StoreReader& reader, const Actor& actor, CaseId id,
                            const OrgTree& tree);
   void Warn(const std::vector<std::string>& warnings) const;
+  // The unit a stats request is about: `unit_id`, or the actor's own; INVALID_ARGUMENT when
+  // there is no such unit, PERMISSION_DENIED when it is outside the actor's (ADMIN: none).
+  static Result<const OrgUnit*> StatsUnit(const Actor& actor,
+                                          const std::optional<std::string>& unit_id,
+                                          const OrgTree& tree);
 
   // Saves the decision and queues the notifications it owes; true if there were any.
   static Result<bool> Commit(StoreWriter& w, const Decision& d, const OrgTree& tree);

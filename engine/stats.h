@@ -35,4 +35,23 @@ struct StatsReport {
 // Derives the rates from the counts.
 UnitStats MakeUnitStats(const UnitCaseCounts& counts, std::string name);
 
+// GET /v1/stats:daily: how many days a report may span, and how many it spans by default.
+inline constexpr int kMaxStatsDays = 90;
+inline constexpr int kDefaultStatsDays = 14;
+
+// One day's raw counts as storage aggregates them, over the cases whose grid lies in a
+// unit's subtree.
+struct DayCaseCounts {
+  int received = 0;                 // created that day
+  int responded = 0;                // first accepted that day
+  double response_seconds_sum = 0;  // Σ (respond − create) over those
+};
+
+// One calendar day in China Standard Time.
+struct DayStats {
+  std::string date;  // "2026-12-01"
+  DayCaseCounts counts;
+  double avg_response_seconds = 0;  // 0 when nothing was responded to that day
+};
+
 }  // namespace gridcare::engine

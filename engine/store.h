@@ -119,6 +119,11 @@ class StoreReader {
   // For each unit: counts over the cases whose grid lies in that unit's subtree.
   virtual Result<std::vector<UnitCaseCounts>> CountCasesByUnit(
       const std::vector<std::string>& unit_ids) = 0;
+  // For each of `days` consecutive 24-hour days, the first starting at `from`: the cases
+  // created that day and those first responded to that day, whose grid lies in
+  // `unit_id`'s subtree. One entry per day, oldest first, zeros included.
+  virtual Result<std::vector<DayCaseCounts>> CountCasesByDay(const std::string& unit_id,
+                                                             TimePoint from, int days) = 0;
   // Deadlines due at or before `until`, oldest first, at most `limit`.
   virtual Result<std::vector<DueDeadline>> ListDueDeadlines(TimePoint until, int limit) = 0;
   // The earliest stored deadline, if any.

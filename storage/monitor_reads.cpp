@@ -2,6 +2,9 @@
 // per-unit counts join the org closure so a unit counts every case from its subtree.
 #include "storage/monitor_reads.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace gridcare::storage::reads {
 
 using engine::Result;
@@ -37,6 +40,46 @@ Result<std::vector<engine::UnitCaseCounts>> CountCasesByUnit(
       c.response_seconds_sum = static_cast<double>(stmt.Int(6)) / 1000.0;
     }
     out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::vector<engine::DayCaseCounts>> CountCasesByDay(Db& db, const std::string& unit_id,
+                                                           engine::TimePoint from, int days) {
+  constexpr std::int64_t kDayMs = 24 * 60 * 60 * 1000;
+  const std::int64_t from_ms = engine::ToUnixMillis(from);
+  const std::int64_t to_ms = from_ms + kDayMs * days;
+  std::vector<engine::DayCaseCounts> out(static_cast<size_t>(std::max(days, 0)));
+  // One row per case created in the range and one per case first responded to in it, by the
+  // day's index in the range: both operands of `/` are INTEGER, so it truncates, and the
+  // range keeps them non-negative. INDEXED BY: the city's subtree holds every grid, and the
+  // grid index would then read every case.
+  GC_ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db.Prepare("SELECT day, SUM(received), SUM(responded), SUM(response_ms) FROM ("
+                 "  SELECT (create_ms - ?2) / ?4 AS day, 1 AS received, 0 AS responded,"
+                 "         0 AS response_ms"
+                 "  FROM cases INDEXED BY cases_create"
+                 "  WHERE create_ms >= ?2 AND create_ms < ?3"
+                 "    AND grid_id IN (SELECT descendant FROM org_closure WHERE ancestor = ?1)"
+                 "  UNION ALL"
+                 "  SELECT (respond_ms - ?2) / ?4, 0, 1, respond_ms - create_ms"
+                 "  FROM cases INDEXED BY cases_respond"
+                 "  WHERE respond_ms >= ?2 AND respond_ms < ?3"
+                 "    AND grid_id IN (SELECT descendant FROM org_closure WHERE ancestor = ?1)"
+                 ") GROUP BY day"));
+  stmt.BindText(1, unit_id).BindInt(2, from_ms).BindInt(3, to_ms).BindInt(4, kDayMs);
+  while (true) {
+    GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    const std::int64_t i = stmt.Int(0);
+    if (i < 0 || i >= static_cast<std::int64_t>(out.size())) {
+      return engine::Internal("stats:daily: day " + std::to_string(i) + " outside the range");
+    }
+    engine::DayCaseCounts& day = out[static_cast<size_t>(i)];
+    day.received = static_cast<int>(stmt.Int(1));
+    day.responded = static_cast<int>(stmt.Int(2));
+    day.response_seconds_sum = static_cast<double>(stmt.Int(3)) / 1000.0;
   }
   return out;
 }

@@ -13,6 +13,11 @@ namespace gridcare::storage::reads {
 
 engine::Result<std::vector<engine::UnitCaseCounts>> CountCasesByUnit(
     Db& db, const std::vector<std::string>& unit_ids);
+// engine::StoreReader::CountCasesByDay: one read over the create and respond time indexes.
+engine::Result<std::vector<engine::DayCaseCounts>> CountCasesByDay(Db& db,
+                                                                   const std::string& unit_id,
+                                                                   engine::TimePoint from,
+                                                                   int days);
 engine::Result<engine::CaseTotals> CountTotals(Db& db);
 engine::Result<std::vector<engine::DueDeadline>> ListDueDeadlines(Db& db, engine::TimePoint until,
                                                                  int limit);

@@ -74,6 +74,11 @@ class SqliteReads : public Interface {
       const std::vector<std::string>& unit_ids) override {
     return reads::CountCasesByUnit(conn(), unit_ids);
   }
+  engine::Result<std::vector<engine::DayCaseCounts>> CountCasesByDay(const std::string& unit_id,
+                                                                     engine::TimePoint from,
+                                                                     int days) override {
+    return reads::CountCasesByDay(conn(), unit_id, from, days);
+  }
   engine::Result<std::vector<engine::DueDeadline>> ListDueDeadlines(engine::TimePoint until,
                                                                     int limit) override {
     return reads::ListDueDeadlines(conn(), until, limit);

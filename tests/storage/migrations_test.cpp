@@ -52,6 +52,8 @@ TEST_CASE("a version 2 file keeps its idempotency keys when they move onto the c
          "INSERT INTO idempotency SELECT reporter_id, request_id, id FROM cases;"
          "DROP INDEX cases_reporter_request;"
          "CREATE INDEX cases_reporter ON cases (reporter_id);"
+         "DROP INDEX cases_create;"
+         "DROP INDEX cases_respond;"
          "PRAGMA user_version = 2;");
 
   auto store = OpenStore(path);
