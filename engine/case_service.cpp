@@ -309,6 +309,13 @@ Result<std::vector<DayStats>> CaseService::DailyStats(const Actor& actor,
   return out;
 }
 
+std::vector<OrgUnit> CaseService::OrgUnits(const Actor& actor) const {
+  const auto tree = this->tree();
+  std::vector<OrgUnit> out;
+  for (const OrgUnit* u : UnitsShownTo(actor, *tree)) out.push_back(*u);
+  return out;
+}
+
 Result<CaseTotals> CaseService::Totals() {
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   return reader->CountTotals();

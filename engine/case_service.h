@@ -85,6 +85,8 @@ class CaseService {
   // whose grid lies in `unit_id`'s subtree; the same unit rule as Stats. `days` 1–90.
   Result<std::vector<DayStats>> DailyStats(const Actor& actor,
                                            const std::optional<std::string>& unit_id, int days);
+  // The units `actor` is shown (UnitsShownTo), parents before children.
+  std::vector<OrgUnit> OrgUnits(const Actor& actor) const;
   Result<CaseTotals> Totals();
 
   // Fires stored deadlines through the same write path as a user action: each case's

@@ -73,6 +73,35 @@ std::vector<InboxClause> InboxFor(const Actor& actor, const OrgTree& tree) {
   return out;
 }
 
+std::vector<const OrgUnit*> UnitsShownTo(const Actor& actor, const OrgTree& tree) {
+  const auto shown = [&](const OrgUnit& u) {
+    return actor.role == Role::kAdmin || u.level == OrgLevel::kDepartment ||
+           tree.IsWithin(u.id, actor.unit_id) || tree.IsWithin(actor.unit_id, u.id);
+  };
+  std::vector<const OrgUnit*> out;
+  // Depth first from the roots, through every unit: where there is more than one city, a
+  // department under another city is shown though its parent is not.
+  std::vector<const OrgUnit*> stack;
+  const auto push_sorted = [&](std::vector<const OrgUnit*> units) {
+    // Largest id first: the stack then hands out siblings smallest id first.
+    std::sort(units.begin(), units.end(),
+              [](const OrgUnit* a, const OrgUnit* b) { return a->id > b->id; });
+    stack.insert(stack.end(), units.begin(), units.end());
+  };
+  std::vector<const OrgUnit*> roots;
+  for (const OrgUnit& u : tree.units()) {
+    if (u.parent_id.empty()) roots.push_back(&u);
+  }
+  push_sorted(std::move(roots));
+  while (!stack.empty()) {
+    const OrgUnit* u = stack.back();
+    stack.pop_back();
+    if (shown(*u)) out.push_back(u);
+    push_sorted(tree.Children(u->id));
+  }
+  return out;
+}
+
 Status CheckRoleFitsUnit(Role role, OrgLevel level) {
   bool fits = false;
   switch (role) {

@@ -23,6 +23,11 @@ CaseScope ScopeFor(const Actor& actor);
 // from the rows of the transition table marked as owing (verify, accept, resolve, followUp).
 std::vector<InboxClause> InboxFor(const Actor& actor, const OrgTree& tree);
 
+// The units `actor` needs to name cases and pick targets, parents before children and
+// siblings by id: their own unit, its whole subtree, its ancestors up to the root and every
+// DEPARTMENT (an ADMIN: every unit). Pointers into `tree`.
+std::vector<const OrgUnit*> UnitsShownTo(const Actor& actor, const OrgTree& tree);
+
 // Whether a user of `role` may belong to a unit of `level` (e.g. a GRID_WORKER to a GRID).
 Status CheckRoleFitsUnit(Role role, OrgLevel level);
 

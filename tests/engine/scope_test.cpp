@@ -64,4 +64,24 @@ TEST_CASE("an org tree with a unit under the wrong level is refused by name", "[
   CHECK_FALSE(OrgTree::Build({{"T", "镇", OrgLevel::kTownship, "nowhere"}}).ok());
 }
 
+TEST_CASE("a caller is shown their unit's subtree, its ancestors and the departments",
+          "[engine]") {
+  const OrgTree tree = testing::SmallCity();
+  const auto shown = [&](const char* who) {
+    std::vector<std::string> ids;
+    for (const OrgUnit* u : UnitsShownTo(testing::ActorNamed(who), tree)) ids.push_back(u->id);
+    return ids;
+  };
+  using V = std::vector<std::string>;
+  // Parents before children, siblings by id.
+  CHECK(shown("gw111") == V{"C", "D-MZ", "T1", "V11", "G111"});
+  CHECK(shown("leaderV11") == V{"C", "D-MZ", "T1", "V11", "G111", "G112"});
+  CHECK(shown("supT1") == V{"C", "D-MZ", "T1", "V11", "G111", "G112", "V12", "G121"});
+  CHECK(shown("deptMZ") == V{"C", "D-MZ"});
+  const V everything = {"C", "D-MZ", "T1", "V11", "G111", "G112", "V12", "G121", "T2", "V21",
+                        "G211"};
+  CHECK(shown("staffC") == everything);
+  CHECK(shown("admin") == everything);
+}
+
 }  // namespace gridcare::engine
