@@ -130,6 +130,14 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
     *route = "/v1/stats";
     return GetStats(call, *caller);
   }
+  if (path == "/v1/stats:daily" && m == "GET") {
+    *route = "/v1/stats:daily";
+    return GetDailyStats(call, *caller);
+  }
+  if (path == "/v1/orgUnits" && m == "GET") {
+    *route = "/v1/orgUnits";
+    return ListOrgUnits(call, *caller);
+  }
   if (path == "/v1/stream" && m == "GET") {
     *route = "/v1/stream";
     return OpenStream(call, *caller);

@@ -1,6 +1,8 @@
 // Negotiation, rendering and error replies shared by the endpoints.
 #include "handlers/api_support.h"
 
+#include <charconv>
+
 namespace gridcare::handlers {
 
 bool WantsBinary(const HttpRequest& request) {
@@ -39,6 +41,20 @@ engine::CaseService::Executor OnConnection(const Responder& respond, bool binary
 
 engine::Status ParseBody(const HttpRequest& request, google::protobuf::Message* out) {
   return ParseMessage(request.Header("content-type"), request.body, out);
+}
+
+engine::Result<std::optional<int>> IntParam(const std::map<std::string, std::string>& query,
+                                            const std::string& name, int min, int max) {
+  const auto it = query.find(name);
+  if (it == query.end() || it->second.empty()) return std::optional<int>();
+  const std::string& text = it->second;
+  int n = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size() || n < min || n > max) {
+    return engine::InvalidArgument(name + ": a whole number from " + std::to_string(min) + " to " +
+                                   std::to_string(max));
+  }
+  return std::optional<int>(n);
 }
 
 }  // namespace gridcare::handlers

@@ -29,6 +29,11 @@ engine::CaseService::Executor OnConnection(const Responder& respond, bool binary
 // Parses the body into `out`; INVALID_ARGUMENT naming the problem.
 engine::Status ParseBody(const HttpRequest& request, google::protobuf::Message* out);
 
+// A whole-number query parameter in [min, max], e.g. pageSize=20; nullopt when absent or
+// empty, INVALID_ARGUMENT naming the parameter otherwise.
+engine::Result<std::optional<int>> IntParam(const std::map<std::string, std::string>& query,
+                                            const std::string& name, int min, int max);
+
 // An enum query parameter, e.g. state=REPORTED; INVALID_ARGUMENT naming the parameter.
 template <typename E>
 engine::Result<std::optional<E>> EnumParam(const std::map<std::string, std::string>& query,

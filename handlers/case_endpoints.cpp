@@ -41,14 +41,8 @@ engine::Result<engine::ListRequest> ParseListRequest(const std::map<std::string,
   GC_ASSIGN_OR_RETURN(req.state, EnumParam<engine::CaseState>(q, "state"));
   GC_ASSIGN_OR_RETURN(req.category, EnumParam<engine::Category>(q, "category"));
   if (auto it = q.find("unitId"); it != q.end() && !it->second.empty()) req.unit_id = it->second;
-  if (auto it = q.find("pageSize"); it != q.end() && !it->second.empty()) {
-    int n = 0;
-    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), n);
-    if (ec != std::errc() || p != it->second.data() + it->second.size() || n < 1 || n > 200) {
-      return engine::InvalidArgument("pageSize: a whole number from 1 to 200");
-    }
-    req.page_size = n;
-  }
+  GC_ASSIGN_OR_RETURN(const std::optional<int> page_size, IntParam(q, "pageSize", 1, 200));
+  if (page_size) req.page_size = *page_size;
   if (auto it = q.find("pageToken"); it != q.end()) {
     GC_ASSIGN_OR_RETURN(req.before_id, ParsePageToken(it->second));
   }

@@ -30,7 +30,10 @@ std::optional<HttpResponse> ActOnCase(Call& call, const Caller& caller, engine::
                                       const std::string& action);
 HttpResponse ListEvents(Call& call, const Caller& caller, engine::CaseId id);
 
+HttpResponse ListOrgUnits(Call& call, const Caller& caller);
+
 HttpResponse GetStats(Call& call, const Caller& caller);
+HttpResponse GetDailyStats(Call& call, const Caller& caller);
 HttpResponse OpenStream(Call& call, const Caller& caller);
 HttpResponse GetMetrics(Call& call);
 

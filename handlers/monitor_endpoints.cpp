@@ -1,4 +1,5 @@
-// Monitoring: GET /v1/stats, GET /v1/stream (server-sent events) and GET /metrics.
+// Monitoring: GET /v1/stats, GET /v1/stats:daily, GET /v1/stream (server-sent events) and
+// GET /metrics.
 #include "gridcare/v1/stats.pb.h"
 #include "handlers/api_support.h"
 #include "handlers/endpoints.h"
@@ -19,18 +20,37 @@ void ToProto(const engine::UnitStats& s, v1::UnitStats* out) {
   out->set_closed(s.counts.closed);
 }
 
+std::optional<std::string> UnitParam(const Call& call) {
+  const auto it = call.query.find("unitId");
+  if (it == call.query.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace
 
 HttpResponse GetStats(Call& call, const Caller& caller) {
-  std::optional<std::string> unit;
-  if (auto it = call.query.find("unitId"); it != call.query.end() && !it->second.empty()) {
-    unit = it->second;
-  }
-  auto report = call.deps.cases.Stats(caller.actor, unit);
+  auto report = call.deps.cases.Stats(caller.actor, UnitParam(call));
   if (!report.ok()) return ErrorReply(report.status(), call.binary);
   v1::StatsResponse out;
   for (const auto& u : report->units) ToProto(u, out.add_units());
   ToProto(report->total, out.mutable_total());
+  return Reply(200, out, call.binary);
+}
+
+HttpResponse GetDailyStats(Call& call, const Caller& caller) {
+  auto days = IntParam(call.query, "days", 1, engine::kMaxStatsDays);
+  if (!days.ok()) return ErrorReply(days.status(), call.binary);
+  auto series = call.deps.cases.DailyStats(caller.actor, UnitParam(call),
+                                           days->value_or(engine::kDefaultStatsDays));
+  if (!series.ok()) return ErrorReply(series.status(), call.binary);
+  v1::DailyStatsResponse out;
+  for (const engine::DayStats& d : *series) {
+    v1::DayStats* day = out.add_days();
+    day->set_date(d.date);
+    day->set_received(d.counts.received);
+    day->set_responded(d.counts.responded);
+    day->set_avg_response_seconds(d.avg_response_seconds);
+  }
   return Reply(200, out, call.binary);
 }
 
