@@ -2,6 +2,7 @@
 // Every rule is looked up in transitions.cpp; this file only interprets its effects.
 #include "engine/case_decider.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "engine/case_fields.h"
@@ -220,6 +221,25 @@ std::string FormatCaseNumber(const std::string& prefix, int year, int serial) {
 int ChinaYear(TimePoint t) {
   using namespace std::chrono;
   return int(year_month_day{floor<days>(t + kChinaUtcOffset)}.year());
+}
+
+std::vector<Command> AllowedCommands(const Case& c, const Actor& actor, const OrgTree& tree) {
+  std::vector<Command> out;
+  if (actor.role == Role::kSystem || !CanRead(actor, c, tree)) return out;
+  // The supervisor's own unit stands for the target a reassign names later: it is always in
+  // their subtree, so kSupervisorAboveBoth asks only whether they are above the assigned unit.
+  CommandRequest probe;
+  probe.target_unit_id = actor.unit_id;
+  for (const Transition& t : TransitionTable()) {
+    if (t.from != c.state) continue;
+    if ((t.effects & kMoveToParent) && tree.Parent(c.assigned_unit_id) == nullptr) continue;
+    probe.command = t.command;
+    if (AnyRuleMatches(t, actor, c, probe, tree) &&
+        std::find(out.begin(), out.end(), t.command) == out.end()) {
+      out.push_back(t.command);
+    }
+  }
+  return out;
 }
 
 Command CommandForDeadline(DeadlineKind kind) {

@@ -54,6 +54,14 @@ void NumberCreate(Decision& draft, CaseId id, const std::string& number);
 Result<Decision> DecideCommand(const Case& before, const CommandRequest& request,
                                const Actor& actor, TimePoint now, const RuleBook& rules);
 
+// The commands `actor` may issue on `c` as it stands, in table order: those with a row for
+// the case's state whose actor rules (the ones DecideCommand applies) admit `actor`. Both
+// verify and both followUp commands appear when one does (their rows share the rules).
+// A reassign's target comes only with the request: a supervisor above the assigned unit
+// may. A move to the parent is left out at the root, where DecideCommand refuses it. Empty
+// for an actor who cannot read the case, and for the system (its commands are deadlines).
+std::vector<Command> AllowedCommands(const Case& c, const Actor& actor, const OrgTree& tree);
+
 // The command a due deadline fires, for the scheduler.
 Command CommandForDeadline(DeadlineKind kind);
 

@@ -309,6 +309,13 @@ Result<std::vector<DayStats>> CaseService::DailyStats(const Actor& actor,
   return out;
 }
 
+Result<std::vector<Command>> CaseService::Actions(const Actor& actor, CaseId id) {
+  const auto tree = this->tree();
+  GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+  GC_ASSIGN_OR_RETURN(Case c, ReadInScope(*reader, actor, id, *tree));
+  return AllowedCommands(c, actor, *tree);
+}
+
 std::vector<OrgUnit> CaseService::OrgUnits(const Actor& actor) const {
   const auto tree = this->tree();
   std::vector<OrgUnit> out;

@@ -85,6 +85,8 @@ class CaseService {
   // whose grid lies in `unit_id`'s subtree; the same unit rule as Stats. `days` 1–90.
   Result<std::vector<DayStats>> DailyStats(const Actor& actor,
                                            const std::optional<std::string>& unit_id, int days);
+  // The commands `actor` may issue on case `id` now (AllowedCommands); NOT_FOUND like Get.
+  Result<std::vector<Command>> Actions(const Actor& actor, CaseId id);
   // The units `actor` is shown (UnitsShownTo), parents before children.
   std::vector<OrgUnit> OrgUnits(const Actor& actor) const;
   Result<CaseTotals> Totals();

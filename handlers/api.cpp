@@ -21,8 +21,7 @@ std::optional<engine::CaseId> ParseCaseId(std::string_view text) {
 
 // Route labels stay a fixed set, whatever paths clients make up.
 bool IsKnownAction(const std::string& action) {
-  for (const char* a : {"verify", "accept", "escalate", "reassign", "resolve", "followUp",
-                        "withdraw", "comment", "urge"}) {
+  for (const std::string_view a : kActionNames) {
     if (action == a) return true;
   }
   return false;
@@ -154,12 +153,23 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
       const auto id = ParseCaseId(rest.substr(0, colon));
       return id ? ActOnCase(call, *caller, *id, action) : not_found();
     }
-    constexpr std::string_view kEvents = "/events";
-    if (rest.size() > kEvents.size() && rest.substr(rest.size() - kEvents.size()) == kEvents &&
-        m == "GET") {
+    // GET /v1/cases/{id}/events and /v1/cases/{id}/actions.
+    const auto sub = [&](std::string_view suffix) -> std::optional<std::string_view> {
+      if (m != "GET" || rest.size() <= suffix.size() ||
+          rest.substr(rest.size() - suffix.size()) != suffix) {
+        return std::nullopt;
+      }
+      return rest.substr(0, rest.size() - suffix.size());
+    };
+    if (const auto id_text = sub("/events")) {
       *route = "/v1/cases/{id}/events";
-      const auto id = ParseCaseId(rest.substr(0, rest.size() - kEvents.size()));
+      const auto id = ParseCaseId(*id_text);
       return id ? ListEvents(call, *caller, *id) : not_found();
+    }
+    if (const auto id_text = sub("/actions")) {
+      *route = "/v1/cases/{id}/actions";
+      const auto id = ParseCaseId(*id_text);
+      return id ? ListActions(call, *caller, *id) : not_found();
     }
     if (m == "GET" && rest.find('/') == std::string_view::npos) {
       *route = "/v1/cases/{id}";

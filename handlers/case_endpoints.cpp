@@ -1,4 +1,5 @@
-// /v1/cases: create (idempotent), get, list with views and paging, actions, events.
+// /v1/cases: create (idempotent), get, list with views and paging, actions, the actions a
+// caller may take, events.
 #include <charconv>
 
 #include "gridcare/v1/case.pb.h"
@@ -94,6 +95,14 @@ std::optional<HttpResponse> ActOnCase(Call& call, const Caller& caller, engine::
         respond.Send(c.ok() ? Reply(200, ToProto(*c), binary) : ErrorReply(c.status(), binary));
       });
   return std::nullopt;
+}
+
+HttpResponse ListActions(Call& call, const Caller& caller, engine::CaseId id) {
+  auto commands = call.deps.cases.Actions(caller.actor, id);
+  if (!commands.ok()) return ErrorReply(commands.status(), call.binary);
+  v1::ListActionsResponse out;
+  for (std::string& name : ActionNames(*commands)) out.add_actions(std::move(name));
+  return Reply(200, out, call.binary);
 }
 
 HttpResponse ListEvents(Call& call, const Caller& caller, engine::CaseId id) {

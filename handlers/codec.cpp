@@ -5,6 +5,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -295,6 +296,28 @@ Result<engine::NewCase> NewCaseFromProto(const v1::CreateCaseRequest& request) {
   out.description = request.description();
   out.address = request.address();
   GC_ASSIGN_OR_RETURN(out.subjects, SubjectsFromProto(request.subjects()));
+  return out;
+}
+
+std::string_view ActionName(engine::Command command) {
+  // A command's name is its URL action, then ":" and the variant when one action issues two
+  // ("verify:CONFIRM"); the scheduler's are "system:...", which no URL names.
+  const std::string_view name = engine::Name(command);
+  const std::string_view action = name.substr(0, name.find(':'));
+  for (const std::string_view known : kActionNames) {
+    if (action == known) return known;
+  }
+  return {};
+}
+
+std::vector<std::string> ActionNames(const std::vector<engine::Command>& commands) {
+  std::vector<std::string> out;
+  for (const engine::Command command : commands) {
+    const std::string_view name = ActionName(command);
+    if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) {
+      out.emplace_back(name);
+    }
+  }
   return out;
 }
 

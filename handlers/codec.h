@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/case.h"
 #include "engine/org_tree.h"
@@ -42,6 +43,18 @@ engine::TimePoint FromProto(const google::protobuf::Timestamp& time);
 // POST /v1/cases. An unset or unknown enum is INVALID_ARGUMENT naming the JSON field and
 // its allowed values; everything else (lengths, scope) is the engine's to judge.
 engine::Result<engine::NewCase> NewCaseFromProto(const v1::CreateCaseRequest& request);
+
+// The action names of POST /v1/cases/{id}:ACTION, in the order of api.md's action table.
+inline constexpr std::string_view kActionNames[] = {
+    "verify", "accept", "escalate", "reassign", "resolve", "followUp", "withdraw", "comment",
+    "urge"};
+
+// The URL action that issues `command` ("verify" for both verdicts, "followUp" for both
+// outcomes); empty for the scheduler's commands, which no URL issues.
+std::string_view ActionName(engine::Command command);
+// The URL actions that issue `commands`, each once, in their order (GET
+// /v1/cases/{id}/actions).
+std::vector<std::string> ActionNames(const std::vector<engine::Command>& commands);
 
 // POST /v1/cases/{id}:ACTION, `action` as spelled in the URL ("verify", "accept",
 // "escalate", "reassign", "resolve", "followUp", "withdraw", "comment", "urge").

@@ -29,6 +29,7 @@ HttpResponse ListCases(Call& call, const Caller& caller);
 std::optional<HttpResponse> ActOnCase(Call& call, const Caller& caller, engine::CaseId id,
                                       const std::string& action);
 HttpResponse ListEvents(Call& call, const Caller& caller, engine::CaseId id);
+HttpResponse ListActions(Call& call, const Caller& caller, engine::CaseId id);
 
 HttpResponse ListOrgUnits(Call& call, const Caller& caller);
 

@@ -1,5 +1,5 @@
-// The endpoints the console reads beside the contract's: GET /v1/orgUnits and
-// GET /v1/stats:daily, over HTTP with their JSON shapes.
+// The endpoints the console reads beside the contract's: GET /v1/orgUnits,
+// GET /v1/cases/{id}/actions and GET /v1/stats:daily, over HTTP with their JSON shapes.
 #include <google/protobuf/util/json_util.h>
 
 #include <catch2/catch.hpp>
@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "engine/work_calendar.h"
+#include "gridcare/v1/case.pb.h"
 #include "gridcare/v1/error.pb.h"
 #include "gridcare/v1/org.pb.h"
 #include "gridcare/v1/stats.pb.h"
@@ -63,6 +64,32 @@ TEST_CASE("GET /v1/orgUnits shows a caller their branch of the tree and the depa
         std::string::npos);
   HttpClient anonymous("127.0.0.1", server.port());
   CHECK(anonymous.Request("GET", "/v1/orgUnits").status == 401);
+}
+
+TEST_CASE("GET /v1/cases/{id}/actions lists what the caller may do now", "[e2e]") {
+  TestServer server;
+  Caller worker(server, "gw111"), leader(server, "leaderV11"), staff(server, "staffV11"),
+      stranger(server, "gw211");
+  const v1::Case c = worker.CaseFrom(worker.Call("POST", "/v1/cases", ReportJson("a-1")));
+  const std::string base = "/v1/cases/" + c.id();
+
+  auto listed = leader.Call("GET", base + "/actions");
+  REQUIRE(listed.status == 200);
+  CHECK(listed.body == R"({"actions":["verify","comment"]})");
+  CHECK(Parse<v1::ListActionsResponse>(worker.Call("GET", base + "/actions")).actions_size() == 2);
+
+  REQUIRE(leader.Call("POST", base + ":verify", R"({"decision":"CONFIRM"})").status == 200);
+  CHECK(staff.Call("GET", base + "/actions").body ==
+        R"({"actions":["accept","escalate","comment"]})");
+  CHECK(leader.Call("GET", base + "/actions").body == R"({"actions":["comment"]})");
+
+  // Out of scope looks exactly like GET /v1/cases/{id}: 404, existence not leaked.
+  auto hidden = stranger.Call("GET", base + "/actions");
+  CHECK(hidden.status == 404);
+  CHECK(ErrorStatus(hidden) == "NOT_FOUND");
+  CHECK(stranger.Call("GET", base).status == 404);
+  CHECK(staff.Call("GET", "/v1/cases/999999/actions").status == 404);
+  CHECK(staff.Call("GET", "/v1/cases/abc/actions").status == 404);
 }
 
 TEST_CASE("GET /v1/stats:daily gives one row per China day, today last", "[e2e]") {
