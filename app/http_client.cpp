@@ -172,7 +172,12 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
     Close();
     return reply;
   }
-  if (content_length) {
+  // Nothing follows the head of an answer to HEAD, a 204 or a 304, whatever length it states
+  // (RFC 9112 6.3).
+  const bool bodiless = method == "HEAD" || reply.status == 204 || reply.status == 304;
+  if (bodiless) {
+    pending_ = std::move(buf);
+  } else if (content_length) {
     const size_t len = *content_length;
     while (buf.size() < len) {
       if (!ReadMore(fd_, buf, timeout_ms_)) {

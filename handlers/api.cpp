@@ -32,6 +32,30 @@ HttpResponse NoSuchEndpoint(const HttpRequest& request, bool binary) {
                     binary);
 }
 
+// The console answers GET and HEAD; a path no file has gets the API's 404. Every answer
+// tells the browser not to guess a type.
+HttpResponse ServeConsole(const StaticFiles& console, const HttpRequest& request,
+                          const std::string& path, bool binary) {
+  const bool readable = request.method == "GET" || request.method == "HEAD";
+  if (readable) {
+    if (auto file = console.Serve(request, path)) return std::move(*file);
+  }
+  HttpResponse r;
+  if (readable) {
+    r = NoSuchEndpoint(request, binary);
+  } else {
+    // No contract status names a wrong method; grpc-gateway answers 405 with UNIMPLEMENTED.
+    v1::ErrorBody body = ToErrorBody(engine::InvalidArgument(
+        request.method + " " + path + ": the console answers GET and HEAD only"));
+    body.mutable_error()->set_code(405);
+    body.mutable_error()->set_status("UNIMPLEMENTED");
+    r = Reply(405, body, binary);
+    r.headers.emplace_back("Allow", "GET, HEAD");
+  }
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
 }  // namespace
 
 HttpHandler Api::AsHttpHandler() {
@@ -104,6 +128,10 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
   if (path == "/v1/sessions" && m == "POST") {
     *route = "/v1/sessions";
     return CreateSession(call);
+  }
+  if (deps_.console && StaticFiles::IsConsolePath(path)) {
+    *route = "console";
+    return ServeConsole(*deps_.console, request, path, binary);
   }
   if (path.rfind("/v1/", 0) != 0) return NoSuchEndpoint(request, binary);
 

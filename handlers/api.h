@@ -1,9 +1,11 @@
 // The HTTP API of api.md §2–3 as one function from request to response: routing, auth,
-// content negotiation, errors and metrics. Thin: every decision is the engine's.
-// Not sockets — http_server.cpp owns those and calls in from its I/O and worker threads.
+// content negotiation, errors and metrics; and the web console at the paths outside /v1.
+// Thin: every decision is the engine's. Not sockets — http_server.cpp owns those and calls
+// in from its I/O and worker threads.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +15,7 @@
 #include "handlers/http_server.h"
 #include "handlers/http_types.h"
 #include "handlers/metrics.h"
+#include "handlers/static_files.h"
 
 namespace gridcare::handlers {
 
@@ -23,6 +26,8 @@ struct ApiDeps {
   Metrics& metrics;
   // Extra exposition lines for /metrics (store write batches, scheduler, ...).
   std::function<std::string()> extra_metrics;
+  // The web console answered at every path outside the API; null: not served.
+  std::shared_ptr<const StaticFiles> console = nullptr;
 };
 
 class Api {

@@ -146,6 +146,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
+    head_request_ = false;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
         ec == asio::error::eof) {
@@ -172,6 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = msg.keep_alive();
     linger_ = false;
     version_ = msg.version();
+    head_request_ = msg.method() == http::verb::head;
     HttpRequest req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
@@ -234,7 +236,14 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [k, v] : resp.headers) res.set(k, v);
     res.keep_alive(keep_alive_ && !server_->stopping);
     res.body() = std::move(resp.body);
-    res.prepare_payload();
+    // An answer to HEAD states the length of the body it leaves out (RFC 9110 9.3.2).
+    if (head_request_ && !resp.content_length) resp.content_length = res.body().size();
+    if (resp.content_length) {
+      res.body().clear();
+      res.content_length(*resp.content_length);
+    } else {
+      res.prepare_payload();
+    }
     stream_.expires_after(options().read_timeout);  // a client that never reads is cut off
     http::async_write(stream_, res,
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
@@ -357,6 +366,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;
   bool closed_ = false;
   bool linger_ = false;
+  bool head_request_ = false;  // the request being answered is a HEAD
   // Streaming.
   std::shared_ptr<StreamSubscription> subscription_;
   std::deque<std::string> out_;

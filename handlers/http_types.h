@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set on an answer that states a length it does not carry: to a HEAD, or a 304 — the
+  // length of the body a 200 to a GET would have. Unset: the length of `body`.
+  std::optional<std::size_t> content_length;
   // Set for GET /v1/stream: the server writes the headers, then whatever the
   // subscription delivers, until either side closes.
   std::shared_ptr<StreamSubscription> stream;
