@@ -209,32 +209,59 @@ Status ReadSla(const Reader& r, const toml::node& node, Config& config) {
   return Status::Ok();
 }
 
-Status ReadCalendar(const Reader& r, const toml::node& node, Config& config) {
+// A relative path in the file is taken from the file's own directory.
+std::string FromConfigDir(const Reader& r, const std::string& file) {
+  std::filesystem::path p(file);
+  if (p.is_relative()) p = std::filesystem::path(r.path()).parent_path() / p;
+  return p.string();
+}
+
+// A table whose one key `key` holds a string, e.g. [calendar] file: `take` gets the value
+// (and its node, for errors) when the table sets it.
+Status ReadOneString(const Reader& r, const toml::node& node, std::string_view table_name,
+                     std::string_view key_name,
+                     const std::function<Status(const toml::node&, std::string)>& take) {
   const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, "calendar");
+  if (table == nullptr) return r.NotATable(node, table_name);
+  const std::string full = std::string(table_name) + "." + std::string(key_name);
   for (const auto& [key, child] : *table) {
-    if (key.str() != "file") return r.UnknownKey(key, "calendar", "file");
-    GC_ASSIGN_OR_RETURN(std::string file, r.String(child, "calendar.file"));
-    if (file.empty()) return r.Error(child, "calendar.file", "must not be empty");
-    std::filesystem::path p(file);
-    if (p.is_relative()) p = std::filesystem::path(r.path()).parent_path() / p;
-    config.calendar_file = p.string();
+    if (key.str() != key_name) return r.UnknownKey(key, table_name, key_name);
+    GC_ASSIGN_OR_RETURN(std::string value, r.String(child, full));
+    GC_RETURN_IF_ERROR(take(child, std::move(value)));
   }
   return Status::Ok();
 }
 
+Status ReadCalendar(const Reader& r, const toml::node& node, Config& config) {
+  return ReadOneString(r, node, "calendar", "file",
+                       [&](const toml::node& child, std::string file) -> Status {
+                         if (file.empty()) {
+                           return r.Error(child, "calendar.file", "must not be empty");
+                         }
+                         config.calendar_file = FromConfigDir(r, file);
+                         return Status::Ok();
+                       });
+}
+
+Status ReadConsole(const Reader& r, const toml::node& node, ConsoleConfig& console) {
+  return ReadOneString(r, node, "console", "dir", [&](const toml::node&, std::string dir) {
+    console.dir = dir.empty() ? dir : FromConfigDir(r, dir);  // "": no console
+    return Status::Ok();
+  });
+}
+
 Status ReadCases(const Reader& r, const toml::node& node, Config& config) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, "cases");
-  for (const auto& [key, child] : *table) {
-    if (key.str() != "number_prefix") return r.UnknownKey(key, "cases", "number_prefix");
-    GC_ASSIGN_OR_RETURN(std::string prefix, r.String(child, "cases.number_prefix"));
-    bool ok = !prefix.empty() && prefix.size() <= 8;
-    for (const char c : prefix) ok = ok && c >= 'A' && c <= 'Z';
-    if (!ok) return r.Error(child, "cases.number_prefix", "must be 1 to 8 letters A-Z");
-    config.case_number_prefix = prefix;
-  }
-  return Status::Ok();
+  return ReadOneString(r, node, "cases", "number_prefix",
+                       [&](const toml::node& child, std::string prefix) -> Status {
+                         bool ok = !prefix.empty() && prefix.size() <= 8;
+                         for (const char c : prefix) ok = ok && c >= 'A' && c <= 'Z';
+                         if (!ok) {
+                           return r.Error(child, "cases.number_prefix",
+                                          "must be 1 to 8 letters A-Z");
+                         }
+                         config.case_number_prefix = prefix;
+                         return Status::Ok();
+                       });
 }
 
 bool ValidListen(std::string_view listen) {
@@ -434,8 +461,10 @@ Result<Config> LoadConfig(const std::string& path) {
       GC_RETURN_IF_ERROR(ReadNotify(r, node, config.notify));
     } else if (k == "store") {
       GC_RETURN_IF_ERROR(ReadStore(r, node, config.store));
+    } else if (k == "console") {
+      GC_RETURN_IF_ERROR(ReadConsole(r, node, config.console));
     } else {
-      return r.UnknownKey(key, "", "tables sla, calendar, cases, server, notify, store");
+      return r.UnknownKey(key, "", "tables sla, calendar, cases, server, notify, store, console");
     }
   }
   return config;

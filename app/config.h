@@ -54,6 +54,13 @@ struct NotifyConfig {
   std::vector<WebhookConfig> webhooks;  // [[notify.webhook]]
 };
 
+// [console]: the built web console `gridcare serve` answers at /.
+struct ConsoleConfig {
+  // Read once at start-up. Empty: no console. Missing, or without index.html: no console
+  // either, and one log line says so.
+  std::string dir = GRIDCARE_CONSOLE_DIR;
+};
+
 struct Config {
   // [sla] with the built-in defaults for keys the file leaves out.
   engine::SlaWindows sla;
@@ -66,6 +73,7 @@ struct Config {
   ServerConfig server;                    // [server]
   NotifyConfig notify;                    // [notify]
   StoreConfig store;                      // [store]
+  ConsoleConfig console;                  // [console]
 
   engine::SlaPolicy MakeSlaPolicy() const {
     return engine::SlaPolicy(sla, sla_by_priority, sla_by_category);

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "app/admin_commands.h"
@@ -30,6 +31,10 @@ int Run(int argc, char** argv) {
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--config", config, "TOML configuration file");
   serve->add_flag("--demo", demo, "Seed demo units, users and cases first");
+  std::string console;
+  auto* console_option = serve->add_option(
+      "--console", console,
+      "Directory of the built web console to serve at / (instead of [console] dir; \"\" = none)");
 
   auto* import = app.add_subcommand("import", "Load organisation units or users from CSV");
   import->require_subcommand(1);
@@ -62,7 +67,11 @@ int Run(int argc, char** argv) {
     return app.exit(e) == 0 ? gridcare::app::kExitOk : kExitError;
   }
 
-  if (serve->parsed()) return gridcare::app::RunServe({db, listen, config, demo});
+  if (serve->parsed()) {
+    std::optional<std::string> console_dir;
+    if (console_option->count() > 0) console_dir = console;
+    return gridcare::app::RunServe({db, listen, config, demo, console_dir});
+  }
   if (orgs->parsed()) return gridcare::app::RunImport(gridcare::app::ImportKind::kOrgs, csv, db);
   if (users->parsed()) return gridcare::app::RunImport(gridcare::app::ImportKind::kUsers, csv, db);
   if (verify->parsed()) return gridcare::app::RunAuditVerify(db);

@@ -25,7 +25,8 @@ int RunServe(const ServeOptions& options) {
     const int rc = RunDemo(options.db_path, options.config_path);
     if (rc != 0) return rc;
   }
-  auto app = ServerApp::Start({options.db_path, options.config_path, options.listen});
+  auto app =
+      ServerApp::Start({options.db_path, options.config_path, options.listen, options.console_dir});
   if (!app.ok()) {
     std::cerr << "serve: " << app.status().ToString() << "\n";
     return 2;

@@ -7,6 +7,25 @@
 #include <thread>
 
 namespace gridcare::app {
+namespace {
+
+// The console is an extra: without it the API serves as before, and one line says why.
+std::shared_ptr<const handlers::StaticFiles> LoadConsole(const std::string& dir) {
+  if (dir.empty()) {
+    spdlog::info("console: not served (no console directory configured)");
+    return nullptr;
+  }
+  auto console = handlers::StaticFiles::Load(dir);
+  if (!console.ok()) {
+    spdlog::warn("console: not served: {}", console.status().message());
+    return nullptr;
+  }
+  spdlog::info("console: serving {} files ({} KiB) from {} at /", (*console)->size(),
+               (*console)->total_bytes() / 1024, dir);
+  return *console;
+}
+
+}  // namespace
 
 engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptions& options,
                                                             std::unique_ptr<engine::Clock> clock) {
@@ -53,7 +72,8 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
       [store, scheduler, dispatcher] {
         return handlers::FormatWriteStats(store->write_stats()) + scheduler->MetricsText() +
                dispatcher->MetricsText();
-      }});
+      },
+      LoadConsole(options.console_dir.value_or(rt.config.console.dir))});
   handlers::Api* api = app->api_.get();
   app->http_ = std::make_unique<handlers::HttpServer>(http, api->AsHttpHandler());
   GC_RETURN_IF_ERROR(app->http_->Start());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -18,6 +19,8 @@ struct ServerAppOptions {
   std::string db_path;
   std::string config_path;  // empty: defaults
   std::string listen;       // empty: the config's [server] listen
+  // Set: the web console's directory instead of the config's [console] dir; "" = none.
+  std::optional<std::string> console_dir = std::nullopt;
 };
 
 class ServerApp {

@@ -26,6 +26,7 @@ using engine::SlaDuration;
 
 const std::string kSample = std::string(GRIDCARE_SOURCE_DIR) + "/deploy/gridcare.toml";
 constexpr const char* kInstalledCalendar = "/usr/share/gridcare/calendar/cn-statutory.toml";
+constexpr const char* kInstalledConsole = "/usr/share/gridcare/console";
 
 SlaDuration H(int h) { return SlaDuration::Natural(std::chrono::hours(h)); }
 
@@ -117,6 +118,7 @@ TEST_CASE("the sample config in deploy/ loads and matches the defaults it docume
   // The loader only stores the path (the calendar is opened by the runtime), so the installed
   // path loads here even where nothing is installed.
   CHECK(c.calendar_file == kInstalledCalendar);
+  CHECK(c.console.dir == kInstalledConsole);
 }
 
 TEST_CASE("the sample config's calendar is the repo file that deploy/ installs there", "[app]") {
@@ -153,7 +155,7 @@ TEST_CASE("the sample config sets every key the loader accepts", "[app]") {
   const toml::table sample = toml::parse_file(kSample);
 
   CHECK(KeysOf(sample) == AcceptedKeys(""));
-  for (const char* table : {"sla", "calendar", "cases", "server", "notify"}) {
+  for (const char* table : {"sla", "calendar", "cases", "server", "notify", "store", "console"}) {
     CAPTURE(table);
     REQUIRE(sample[table].as_table() != nullptr);
     CHECK(KeysOf(*sample[table].as_table()) == AcceptedKeys(table));

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "gridcare/v1/session.pb.h"
 #include "tests/e2e/server_fixture.h"
@@ -17,8 +18,9 @@
 namespace gridcare::testing {
 
 struct ServeProcess {
-  explicit ServeProcess(const std::string& db)
-      : process({GRIDCARE_BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0"}) {
+  // `extra`: more arguments for `gridcare serve`, e.g. {"--console", dir}.
+  explicit ServeProcess(const std::string& db, const std::vector<std::string>& extra = {})
+      : process(Args(db, extra)) {
     INFO(process.error());
     REQUIRE(process.started());
     const std::string banner = "GridCare is serving on http://127.0.0.1:";
@@ -43,6 +45,15 @@ struct ServeProcess {
 
   Subprocess process;
   int port = 0;
+
+ private:
+  static std::vector<std::string> Args(const std::string& db,
+                                       const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {GRIDCARE_BINARY, "serve", "--db", db, "--listen",
+                                     "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
 };
 
 }  // namespace gridcare::testing

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/server_app.h"
@@ -58,10 +59,13 @@ inline void SeedCity(const std::string& db_path) {
 
 class TestServer {
  public:
-  explicit TestServer(std::string config_text = "") {
+  // `console_dir`: as `gridcare serve --console`; by default none, so that a console built
+  // in the source tree does not change what the API tests see at paths outside /v1.
+  explicit TestServer(std::string config_text = "",
+                      std::optional<std::string> console_dir = std::string()) {
     db_ = dir_.File("gridcare.db");
     SeedCity(db_);
-    app::ServerAppOptions options{db_, "", "127.0.0.1:0"};
+    app::ServerAppOptions options{db_, "", "127.0.0.1:0", std::move(console_dir)};
     if (!config_text.empty()) {
       options.config_path = dir_.File("gridcare.toml");
       FILE* f = std::fopen(options.config_path.c_str(), "w");
