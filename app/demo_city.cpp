@@ -136,98 +136,147 @@ engine::Result<int> SeedDemoCity(engine::Store& store, engine::CaseService& case
     return cases.Act(actors[who], id, {command, std::nullopt, note, unit, std::nullopt}).status();
   };
 
-  // Stories play out from ten days ago: the older a case, the further along it is.
+  // Where a case's story ends. Home cases are the demo village's (梅亭社区, where the demo
+  // grid worker, grid leader and village staff work); away cases come in by the hotline from
+  // elsewhere in the city, where only the city acts.
+  enum class Fate {
+    kWaiting,    // REPORTED, nobody has looked yet
+    kVerified,   // ASSIGNED to the village, waiting to be accepted
+    kUrged,      // home: verified and urged by the supervisor; away: urged while REPORTED
+    kClosed,     // closed after a satisfied follow-up visit
+    kResolved,   // resolved, waiting for the follow-up visit
+    kEscalated,  // escalated to the township, in progress there
+    kReferred,   // referred to the civil affairs bureau, in progress there
+    kRejected,   // rejected at verification
+    kReopened,   // reopened after an unsatisfied visit
+    kWithdrawn,  // withdrawn by the reporter
+  };
   std::mt19937 rng(2026);
-  const auto start = now - hours(24 * 10);
-  const int kCases = 40;
   int made = 0;
-  for (int i = 0; i < kCases; ++i) {
-    clock.Set(start + hours(7) * i);
-    const Story& story = Stories()[i % Stories().size()];
+  // Reports case `i` at `at` and plays it along `fate`, each step 37 minutes after the last.
+  auto play = [&](int i, engine::TimePoint at, bool home, const Story& story,
+                  Fate fate) -> engine::Status {
+    clock.Set(at);
     engine::NewCase n;
     n.request_id = "demo-" + std::to_string(i);
-    n.channel = i % 5 == 4 ? engine::Channel::kHotline12345 : engine::Channel::kGridPatrol;
+    n.channel = home ? engine::Channel::kGridPatrol : engine::Channel::kHotline12345;
     n.category = story.category;
     n.priority = story.urgent ? engine::Priority::kUrgent : engine::Priority::kRoutine;
     n.title = story.title;
     n.description = story.description;
-    n.address = "南安市柳城街道梅亭社区" + std::to_string(1 + rng() % 30) + "号";
-    n.subjects = {{story.child, story.age < 18 ? engine::SubjectRole::kChild
-                                                : engine::SubjectRole::kWoman,
+    n.subjects = {{story.child,
+                   story.age < 18 ? engine::SubjectRole::kChild : engine::SubjectRole::kWoman,
                    story.age, "", ""}};
-    // Every other case comes from elsewhere in the city, by the 12345 hotline, so that the
-    // board and the township ranking have something to compare.
-    const bool home = i % 2 == 0;
-    if (!home) n.channel = engine::Channel::kHotline12345;
-    const char* reporter = home ? "gridworker" : "hotline";
     const auto& t = Townships()[(i / 2) % Townships().size()];
     n.grid_id = home ? "NA-LC-MTS-G1"
                      : std::string(t.villages[(i / 10) % t.villages.size()].first) + "-G" +
                            std::to_string(1 + i % 3);
-    if (!home) n.address = std::string("南安市") + t.name + std::to_string(1 + rng() % 30) + "号";
+    n.address = home ? "南安市柳城街道梅亭社区" + std::to_string(1 + rng() % 30) + "号"
+                     : std::string("南安市") + t.name + std::to_string(1 + rng() % 30) + "号";
+    const char* reporter = home ? "gridworker" : "hotline";
     GC_ASSIGN_OR_RETURN(auto created, cases.Create(actors[reporter], n));
     const engine::CaseId id = created.c.id;
     ++made;
-    // The case's fate, by position: a spread over every state and path.
     if (!home) {
-      // Away from the demo village only the city can act: some wait (and will breach their
-      // 48 hours — the scheduler escalates them when the server starts), some are pushed.
-      switch (i % 6) {
-        case 1:
+      switch (fate) {
+        case Fate::kReferred:
           GC_RETURN_IF_ERROR(act(id, "city_supervisor", Command::kReassign, "转民政局办理", "NA-MZ"));
           GC_RETURN_IF_ERROR(act(id, "dept_staff", Command::kVerifyConfirm, "民政局核实属实"));
-          GC_RETURN_IF_ERROR(act(id, "dept_staff", Command::kAccept, "民政局已受理"));
-          break;
-        case 3:
-          GC_RETURN_IF_ERROR(act(id, "city_supervisor", Command::kUrge, "请尽快核实"));
-          break;
+          return act(id, "dept_staff", Command::kAccept, "民政局已受理");
+        case Fate::kUrged:
+          return act(id, "city_supervisor", Command::kUrge, "请尽快核实");
         default:
-          break;
+          return engine::Status::Ok();
       }
-      continue;
     }
-    switch ((i / 2) % 8) {
-      case 0:  // closed after a satisfied follow-up visit
-        GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
-        GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kAccept, "已受理"));
-        GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kResolve, "已联系民政落实临时救助"));
-        GC_RETURN_IF_ERROR(act(id, "gridworker", Command::kFollowUpSatisfied, "回访满意"));
+    switch (fate) {
+      case Fate::kWaiting:
+        return engine::Status::Ok();
+      case Fate::kWithdrawn:
+        return act(id, reporter, Command::kWithdraw, "重复上报");
+      case Fate::kRejected:
+        return act(id, "gridleader", Command::kVerifyReject, "经核实情况不属实");
+      default:
         break;
-      case 1:  // resolved, waiting for the follow-up visit
-        GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
-        GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kAccept, "已受理"));
-        GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kResolve, "已安排巾帼志愿者结对帮扶"));
-        break;
-      case 2:  // escalated to the township, in progress there
-        GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
+    }
+    GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
+    switch (fate) {
+      case Fate::kUrged:
+        return act(id, "township_supervisor", Command::kUrge, "请尽快受理");
+      case Fate::kEscalated:
         GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kEscalate, "需镇街协调资源"));
-        GC_RETURN_IF_ERROR(act(id, "township_staff", Command::kAccept, "镇妇联已受理"));
+        return act(id, "township_staff", Command::kAccept, "镇妇联已受理");
+      case Fate::kReferred:
+        GC_RETURN_IF_ERROR(act(id, "city_supervisor", Command::kReassign, "转民政局办理", "NA-MZ"));
+        return act(id, "dept_staff", Command::kAccept, "民政局已受理");
+      case Fate::kClosed:
+      case Fate::kResolved:
+      case Fate::kReopened:
         break;
-      case 3:  // referred to the civil affairs bureau
-        GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
-        GC_RETURN_IF_ERROR(act(id, "city_supervisor", Command::kReassign, "转民政局办理",
-                               "NA-MZ"));
-        GC_RETURN_IF_ERROR(act(id, "dept_staff", Command::kAccept, "民政局已受理"));
-        break;
-      case 4:  // rejected at verification
-        GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyReject, "经核实情况不属实"));
-        break;
-      case 5:  // verified, waiting to be accepted, urged by the supervisor
-        GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
-        GC_RETURN_IF_ERROR(act(id, "township_supervisor", Command::kUrge, "请尽快受理"));
-        break;
-      case 6:  // reopened after an unsatisfied visit
-        GC_RETURN_IF_ERROR(act(id, "gridleader", Command::kVerifyConfirm, "已核实"));
-        GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kAccept, "已受理"));
-        GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kResolve, "已电话沟通"));
-        GC_RETURN_IF_ERROR(act(id, "gridworker", Command::kFollowUpUnsatisfied, "家属表示问题未解决"));
-        break;
-      case 7:  // withdrawn by the reporter, or still waiting for verification
-        if (i % 32 == 14) {
-          GC_RETURN_IF_ERROR(act(id, reporter, Command::kWithdraw, "重复上报"));
-        }
-        break;
+      default:
+        return engine::Status::Ok();  // kVerified
     }
+    GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kAccept, "已受理"));
+    if (fate == Fate::kResolved) {
+      return act(id, "village_staff", Command::kResolve, "已安排巾帼志愿者结对帮扶");
+    }
+    if (fate == Fate::kClosed) {
+      GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kResolve, "已联系民政落实临时救助"));
+      return act(id, "gridworker", Command::kFollowUpSatisfied, "回访满意");
+    }
+    GC_RETURN_IF_ERROR(act(id, "village_staff", Command::kResolve, "已电话沟通"));
+    return act(id, "gridworker", Command::kFollowUpUnsatisfied, "家属表示问题未解决");
+  };
+
+  // Ten days of history, a case every six hours, home and away in turn: the older a case,
+  // the further along it is. The last starts 54 hours ago and is done 2 hours later.
+  const auto start = now - hours(24 * 10);
+  constexpr Fate kHomeFates[] = {Fate::kClosed,   Fate::kResolved, Fate::kEscalated,
+                                 Fate::kReferred, Fate::kRejected, Fate::kUrged,
+                                 Fate::kReopened, Fate::kWaiting};
+  constexpr int kHistory = 32;
+  for (int i = 0; i < kHistory; ++i) {
+    const bool home = i % 2 == 0;
+    Fate fate = home ? kHomeFates[(i / 2) % 8]
+                     : (i % 6 == 1   ? Fate::kReferred
+                        : i % 6 == 3 ? Fate::kUrged
+                                     : Fate::kWaiting);
+    if (home && i % 32 == 14) fate = Fate::kWithdrawn;
+    GC_RETURN_IF_ERROR(play(i, start + hours(6) * i, home, Stories()[i % Stories().size()], fate));
+  }
+  // The last two days, closer together: two cases whose 48 hours run out within a few hours
+  // of now, some being handled, and fresh reports in the demo grid still waiting for the
+  // grid leader — the newest an urgent one due within the next two hours.
+  struct Recent {
+    minutes ago;
+    bool home;
+    int story;
+    Fate fate;
+  };
+  const Recent kRecent[] = {
+      {minutes(46 * 60 + 30), false, 1, Fate::kWaiting},
+      {minutes(45 * 60), true, 0, Fate::kVerified},
+      {minutes(30 * 60), false, 4, Fate::kUrged},
+      {minutes(20 * 60), true, 5, Fate::kEscalated},
+      {minutes(9 * 60), true, 2, Fate::kVerified},
+      {minutes(5 * 60), true, 7, Fate::kWaiting},
+      {minutes(2 * 60), true, 0, Fate::kWaiting},
+      {minutes(50), true, 3, Fate::kWaiting},
+  };
+  int i = kHistory;
+  for (const Recent& r : kRecent) {
+    GC_RETURN_IF_ERROR(play(i++, now - r.ago, r.home, Stories()[r.story], r.fate));
+  }
+  if (clock.Now() > now) {
+    return engine::Internal("demo: the seeded history ran past now by " +
+                            std::to_string((clock.Now() - now).count()) + " ms");
+  }
+  // What fell due in the past has fallen: breaches recorded and escalated as the scheduler
+  // would have done, at `now`.
+  clock.Set(now);
+  while (true) {
+    GC_ASSIGN_OR_RETURN(const auto fired, cases.FireDue(1000));
+    if (fired.due == 0 || fired.fired == 0) break;
   }
   return made;
 }
