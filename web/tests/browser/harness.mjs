@@ -122,3 +122,27 @@ export async function apiAs(base, username) {
   };
   return { user, call };
 }
+
+// One fresh server and one browser for a test file: registers node:test's before/after
+// hooks and returns an object whose `server` and `browser` are set once they are up.
+export function serverAndBrowser(before, after) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+// A new browser context signed in as `username`, its page guarded (other hosts, page errors).
+export async function openAs(env, username, device, problems) {
+  const ctx = await env.browser.newContext(device);
+  const page = await ctx.newPage();
+  guard(page, env.server.base, problems);
+  await signIn(page, env.server.base, username);
+  return page;
+}

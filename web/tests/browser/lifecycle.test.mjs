@@ -7,25 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  DESK, PHONE, apiAs, guard, launchBrowser, shot, signIn, startServer, waitFor,
+  DESK, PHONE, apiAs, guard, openAs, serverAndBrowser, shot, waitFor,
 } from './harness.mjs';
 
-let server;
-let browser;
+const env = serverAndBrowser(before, after);
 const problems = [];
 const title = `留守儿童无人照看 ${Date.now()}`;
 let caseId;
 let board;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 // The board's feed holds an entry for this case and action.
 async function boardShows(action) {
@@ -35,11 +24,9 @@ async function boardShows(action) {
 }
 
 test('the console: offline report, the whole lifecycle, and the live board', async (t) => {
+  const { server } = env;
   await t.test('a supervisor opens the board', async () => {
-    const ctx = await browser.newContext(DESK);
-    board = await ctx.newPage();
-    guard(board, server.base, problems);
-    await signIn(board, server.base, 'city_supervisor');
+    board = await openAs(env, 'city_supervisor', DESK, problems);
     await board.getByRole('heading', { name: '督办看板' }).waitFor();
     await board.getByRole('heading', { name: '各单位情况' }).waitFor();
     await board.evaluate(() => { window.__boardNeverReloaded = true; });
@@ -48,10 +35,8 @@ test('the console: offline report, the whole lifecycle, and the live board', asy
   });
 
   await t.test('a grid worker files a report with no signal, and it is sent exactly once', async () => {
-    const ctx = await browser.newContext(PHONE);
-    let phone = await ctx.newPage();
-    guard(phone, server.base, problems);
-    await signIn(phone, server.base, 'gridworker');
+    let phone = await openAs(env, 'gridworker', PHONE, problems);
+    const ctx = phone.context();
     await phone.getByRole('button', { name: '我要上报' }).waitFor();
     // The shell must be on the device before the signal goes.
     await waitFor('the service worker to control the page', () =>
@@ -103,24 +88,18 @@ test('the console: offline report, the whole lifecycle, and the live board', asy
   });
 
   await t.test('the grid leader verifies it on the desk', async () => {
-    const ctx = await browser.newContext(DESK);
-    const page = await ctx.newPage();
-    guard(page, server.base, problems);
-    await signIn(page, server.base, 'gridleader');
+    const page = await openAs(env, 'gridleader', DESK, problems);
     await page.getByRole('link', { name: title }).click();
     await page.getByRole('heading', { name: title }).waitFor();
     await shot(page, '06-desk-case-reported');
     await page.getByRole('button', { name: '核实通过' }).click();
     await page.getByText('已核实通过').waitFor();
     await boardShows('VERIFIED');
-    await ctx.close();
+    await page.context().close();
   });
 
   await t.test('village staff accept and resolve it', async () => {
-    const ctx = await browser.newContext(DESK);
-    const page = await ctx.newPage();
-    guard(page, server.base, problems);
-    await signIn(page, server.base, 'village_staff');
+    const page = await openAs(env, 'village_staff', DESK, problems);
     await page.getByRole('tab', { name: '我的待办' }).waitFor();
     await page.getByRole('link', { name: title }).waitFor();
     await shot(page, '07-desk-inbox');
@@ -134,14 +113,11 @@ test('the console: offline report, the whole lifecycle, and the live board', asy
     await page.getByText('已办结').first().waitFor();
     await shot(page, '08-desk-case-timeline');
     await boardShows('RESOLVED');
-    await ctx.close();
+    await page.context().close();
   });
 
   await t.test('the grid worker records a satisfied follow-up on the phone', async () => {
-    const ctx = await browser.newContext(PHONE);
-    const page = await ctx.newPage();
-    guard(page, server.base, problems);
-    await signIn(page, server.base, 'gridworker');
+    const page = await openAs(env, 'gridworker', PHONE, problems);
     await page.getByRole('tab', { name: /待回访/ }).click();
     await page.locator('ul[aria-label="待回访"] li', { hasText: title }).click();
     await page.getByRole('button', { name: '回访满意' }).click();
@@ -150,7 +126,7 @@ test('the console: offline report, the whole lifecycle, and the live board', asy
     await page.getByText('已办结').first().waitFor();
     await shot(page, '09-phone-follow-up-done');
     await boardShows('CLOSED');
-    await ctx.close();
+    await page.context().close();
 
     const worker = await apiAs(server.base, 'gridworker');
     const c = await worker.call('GET', `/v1/cases/${caseId}`);

@@ -4,7 +4,7 @@
 // (village NA-LC-MTS, township NA-LC) and walked through its states.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DESK, PHONE, apiAs, guard, launchBrowser, shot, signIn, startServer } from './harness.mjs';
+import { DESK, PHONE, apiAs, openAs, serverAndBrowser, shot } from './harness.mjs';
 
 const ALL_BUTTONS = ['核实通过', '退回', '受理', '上报', '转派', '办结', '回访满意', '回访不满意', '撤回', '评论', '督办'];
 const VERIFY = ['核实通过', '退回'];
@@ -40,17 +40,7 @@ async function openCase(page, url) {
   await page.reload();
 }
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser(before, after);
 
 async function buttonsOn(page) {
   const group = page.getByRole('group', { name: '可执行的操作' });
@@ -63,6 +53,7 @@ async function buttonsOn(page) {
 }
 
 test('each role sees exactly the action buttons api.md gives it, in every state', async () => {
+  const { server } = env;
   const worker = await apiAs(server.base, 'gridworker');
   const staff = await apiAs(server.base, 'village_staff');
   const created = await worker.call('POST', '/v1/cases', {
@@ -80,11 +71,8 @@ test('each role sees exactly the action buttons api.md gives it, in every state'
   };
   const pages = {};
   for (const user of [...Object.keys(EXPECTED), ...OUTSIDERS]) {
-    const ctx = await browser.newContext(user.startsWith('gridworker') ? PHONE : DESK);
-    const page = await ctx.newPage();
     const problems = [];
-    guard(page, server.base, problems);
-    await signIn(page, server.base, user);
+    const page = await openAs(env, user, user.startsWith('gridworker') ? PHONE : DESK, problems);
     await page.waitForURL(/#\/(phone|desk|board)/);
     pages[user] = { page, problems };
   }

@@ -3,20 +3,12 @@
 // someone else changed it, reloads the case, and the action then goes through.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DESK, apiAs, guard, launchBrowser, signIn, startServer } from './harness.mjs';
+import { DESK, apiAs, guard, serverAndBrowser, signIn } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser(before, after);
 
 test('an action on a case someone else just changed reloads it and says so', async () => {
+  const { server, browser } = env;
   const worker = await apiAs(server.base, 'gridworker');
   const staff = await apiAs(server.base, 'village_staff');
   const created = await worker.call('POST', '/v1/cases', {
