@@ -1,13 +1,18 @@
-// Reads and validates the TOML config file into Config; all checks happen here, once, at start-up.
-// Not the meaning of the values: the engine, server and store own what they do with them.
+// Reads and validates the TOML config file into Config through one table of keys; all checks
+// happen here, once, at start-up. Not the meaning of the values: the engine, server and store
+// own what they do with them.
 #include "app/config.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // pkg-config normally passes this; without it toml++ would compile its parser inline here
 // and clash with the shared library we link.
@@ -17,6 +22,7 @@
 #include <toml++/toml.h>
 
 #include "app/http_client.h"
+#include "app/listen_address.h"
 
 namespace gridcare::app {
 namespace {
@@ -25,9 +31,6 @@ using engine::InvalidArgument;
 using engine::Result;
 using engine::SlaDuration;
 using engine::Status;
-
-constexpr std::string_view kSlaKeys =
-    "response, escalated_response, resolve, follow_up, warn_at, escalate_resolve_breach";
 
 // One reader per file so that every message carries the file name without threading it
 // through each call.
@@ -118,40 +121,267 @@ class Reader {
   std::string path_;
 };
 
-// Reads the SLA keys of one table ([sla] itself, or an override) into `out`.
-// `subtables` handles keys that are not SLA keys; it returns false for unknown ones.
-Status ReadSlaKeys(
-    const Reader& r, const toml::table& table, const std::string& name, engine::SlaOverride& out,
-    const std::function<Result<bool>(const toml::key&, const toml::node&)>& subtables) {
-  for (const auto& [key, node] : table) {
-    const std::string_view k = key.str();
-    const std::string full = name + "." + std::string(k);
-    if (k == "response") {
-      GC_ASSIGN_OR_RETURN(out.response, r.Duration(node, full));
-    } else if (k == "escalated_response") {
-      GC_ASSIGN_OR_RETURN(out.escalated_response, r.Duration(node, full));
-    } else if (k == "resolve") {
-      GC_ASSIGN_OR_RETURN(out.resolve, r.Duration(node, full));
-    } else if (k == "follow_up") {
-      GC_ASSIGN_OR_RETURN(out.follow_up, r.Duration(node, full));
-    } else if (k == "warn_at") {
-      GC_ASSIGN_OR_RETURN(out.warn_at, r.Fraction(node, full));
-    } else if (k == "escalate_resolve_breach") {
-      GC_ASSIGN_OR_RETURN(out.escalate_resolve_breach, r.Boolean(node, full));
-    } else {
-      bool handled = false;
-      if (subtables) {
-        GC_ASSIGN_OR_RETURN(handled, subtables(key, node));
-      }
-      if (!handled) {
-        return r.UnknownKey(key, name,
-                            subtables ? std::string(kSlaKeys) + ", or tables category, priority"
-                                      : std::string(kSlaKeys));
-      }
+// A relative path in the file is taken from the file's own directory.
+std::string FromConfigDir(const Reader& r, const std::string& file) {
+  std::filesystem::path p(file);
+  if (p.is_relative()) p = std::filesystem::path(r.path()).parent_path() / p;
+  return p.string();
+}
+
+template <typename Target>
+using ReadFn = Status (*)(const Reader& r, const toml::node& node, const std::string& key,
+                          Target& out);
+
+// A key and how to read it into `Target`: Config for most, one SlaOverride for the [sla]
+// keys (the same in [sla] and in every override table), one webhook for its keys.
+template <typename Target>
+struct Row {
+  ConfigKey key;
+  ReadFn<Target> read;
+};
+
+// The [sla] keys. ReadSla applies what [sla] sets over the built-in windows.
+const Row<engine::SlaOverride> kSlaRows[] = {
+    {{"sla", "response", R"("48h")", "case created -> first accepted; then overdue and moved up"},
+     [](const Reader& r, const toml::node& n, const std::string& k, engine::SlaOverride& o) {
+       GC_ASSIGN_OR_RETURN(o.response, r.Duration(n, k));
+       return Status::Ok();
+     }},
+    {{"sla", "escalated_response", R"("24h")", "the response window after each escalation"},
+     [](const Reader& r, const toml::node& n, const std::string& k, engine::SlaOverride& o) {
+       GC_ASSIGN_OR_RETURN(o.escalated_response, r.Duration(n, k));
+       return Status::Ok();
+     }},
+    {{"sla", "resolve", R"("15wd")", "accepted -> resolved"},
+     [](const Reader& r, const toml::node& n, const std::string& k, engine::SlaOverride& o) {
+       GC_ASSIGN_OR_RETURN(o.resolve, r.Duration(n, k));
+       return Status::Ok();
+     }},
+    {{"sla", "follow_up", R"("7d")", "resolved -> follow-up visit"},
+     [](const Reader& r, const toml::node& n, const std::string& k, engine::SlaOverride& o) {
+       GC_ASSIGN_OR_RETURN(o.follow_up, r.Duration(n, k));
+       return Status::Ok();
+     }},
+    {{"sla", "warn_at", "0.75", "fraction of a window at which SLA_WARNING fires"},
+     [](const Reader& r, const toml::node& n, const std::string& k, engine::SlaOverride& o) {
+       GC_ASSIGN_OR_RETURN(o.warn_at, r.Fraction(n, k));
+       return Status::Ok();
+     }},
+    {{"sla", "escalate_resolve_breach", "false", "also move a case up when resolving is late"},
+     [](const Reader& r, const toml::node& n, const std::string& k, engine::SlaOverride& o) {
+       GC_ASSIGN_OR_RETURN(o.escalate_resolve_breach, r.Boolean(n, k));
+       return Status::Ok();
+     }},
+};
+
+// Keys in a table of their own: [calendar], [console], [cases], [server], [store], [notify].
+const Row<Config> kRows[] = {
+    {{"calendar", "file", "", "the statutory working-day calendar for \"Nwd\" windows"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string file, r.String(n, k));
+       if (file.empty()) return r.Error(n, k, "must not be empty");
+       c.calendar_file = FromConfigDir(r, file);
+       return Status::Ok();
+     }},
+    {{"console", "dir", "", "the built web console answered at /; \"\" = none"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string dir, r.String(n, k));
+       c.console.dir = dir.empty() ? dir : FromConfigDir(r, dir);
+       return Status::Ok();
+     }},
+    {{"cases", "number_prefix", R"("NA")", "prefix of case numbers, 1 to 8 letters A-Z"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string prefix, r.String(n, k));
+       bool ok = !prefix.empty() && prefix.size() <= 8;
+       for (const char ch : prefix) ok = ok && ch >= 'A' && ch <= 'Z';
+       if (!ok) return r.Error(n, k, "must be 1 to 8 letters A-Z");
+       c.case_number_prefix = prefix;
+       return Status::Ok();
+     }},
+    {{"server", "listen", R"("127.0.0.1:8080")", "HOST:PORT; --listen wins"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string listen, r.String(n, k));
+       // Port 0 (any free port) is for tests, on the command line; a service needs a known one.
+       const auto parsed = ParseListen(listen);
+       if (!parsed.ok() || parsed->port == 0) {
+         return r.Error(n, k, "must be HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"");
+       }
+       c.server.listen = listen;
+       return Status::Ok();
+     }},
+    {{"server", "max_body_bytes", "1048576", "largest request body (413 above)"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 1, std::int64_t{1} << 30));
+       c.server.max_body_bytes = static_cast<std::size_t>(v);
+       return Status::Ok();
+     }},
+    {{"server", "max_header_bytes", "16384", "largest request line plus headers"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 1, std::int64_t{1} << 20));
+       c.server.max_header_bytes = static_cast<std::size_t>(v);
+       return Status::Ok();
+     }},
+    {{"server", "read_timeout", R"("30s")", "time for a connection's whole first request"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.server.read_timeout, r.NaturalDuration(n, k));
+       return Status::Ok();
+     }},
+    {{"server", "idle_timeout", R"("60s")", "how long a kept-alive connection may idle"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.server.idle_timeout, r.NaturalDuration(n, k));
+       return Status::Ok();
+     }},
+    {{"server", "max_connections", "1024", "most simultaneous connections (503 above)"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 1, 1000000));
+       c.server.max_connections = static_cast<int>(v);
+       return Status::Ok();
+     }},
+    {{"server", "session_ttl", R"("12h")", "how long a sign-in token stays valid"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.server.session_ttl, r.NaturalDuration(n, k));
+       return Status::Ok();
+     }},
+    {{"server", "io_threads", "0", "threads serving connections; 0 = one per core"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 0, 1024));
+       c.server.io_threads = static_cast<int>(v);
+       return Status::Ok();
+     }},
+    {{"server", "batch_io_threads", "", "ran the I/O threads under SCHED_BATCH; no effect measured",
+      /*ignored=*/true},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config&) {
+       GC_ASSIGN_OR_RETURN(const bool ignored, r.Boolean(n, k));
+       (void)ignored;
+       spdlog::warn(
+           "{}: {} is ignored: the I/O threads run under the usual scheduling policy; "
+           "delete the line",
+           r.path(), k);
+       return Status::Ok();
+     }},
+    {{"server", "worker_threads", "64", "threads for requests that block: reads, sign-in"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 1, 4096));
+       c.server.worker_threads = static_cast<int>(v);
+       return Status::Ok();
+     }},
+    {{"store", "cache_mib", "64", "page cache of the write connection, MiB"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 1, 65536));
+       c.store.cache_mib = static_cast<int>(v);
+       return Status::Ok();
+     }},
+    {{"store", "mmap_mib", "16384", "memory map of the write connection, MiB; 0 = off"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.store.mmap_mib, r.Integer(n, k, 0, std::int64_t{1} << 24));
+       return Status::Ok();
+     }},
+    {{"store", "checkpoint_frames", "8000", "WAL pages that wake the checkpoint thread"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 0, 1000000));
+       c.store.checkpoint_frames = static_cast<int>(v);
+       return Status::Ok();
+     }},
+    {{"store", "checkpoint_flush_kib", "256", "checkpoint waits for writeback every this many KiB"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.store.checkpoint_flush_kib, r.Integer(n, k, 0, 1 << 20));
+       return Status::Ok();
+     }},
+    {{"store", "gather_wal_writes", "true", "a commit's WAL frames in one write"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.store.gather_wal_writes, r.Boolean(n, k));
+       return Status::Ok();
+     }},
+    {{"notify", "log", "true", "write each notification to the server log"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.notify.log, r.Boolean(n, k));
+       return Status::Ok();
+     }},
+    {{"notify", "max_attempts", "8", "failed deliveries before one is DEAD"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 1, 100));
+       c.notify.max_attempts = static_cast<int>(v);
+       return Status::Ok();
+     }},
+    {{"notify", "retry_base", R"("2s")", "first retry delay; doubles per attempt"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.notify.retry_base, r.NaturalDuration(n, k));
+       return Status::Ok();
+     }},
+    {{"notify", "retry_max", R"("10m")", "longest delay between retries"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.notify.retry_max, r.NaturalDuration(n, k));
+       return Status::Ok();
+     }},
+};
+
+// The keys of each [[notify.webhook]].
+const Row<WebhookConfig> kWebhookRows[] = {
+    {{"notify.webhook", "name", "", "deliveries are tracked per name"},
+     [](const Reader& r, const toml::node& n, const std::string& k, WebhookConfig& hook) {
+       GC_ASSIGN_OR_RETURN(hook.name, r.String(n, k));
+       if (hook.name.empty() || hook.name == "log") {
+         return r.Error(n, k, "must be a non-empty name other than \"log\"");
+       }
+       return Status::Ok();
+     }},
+    {{"notify.webhook", "url", "", "http://HOST[:PORT]/PATH of the receiver"},
+     [](const Reader& r, const toml::node& n, const std::string& k, WebhookConfig& hook) {
+       GC_ASSIGN_OR_RETURN(hook.url, r.String(n, k));
+       std::string host, path;
+       int port = 0;
+       if (!ParseHttpUrl(hook.url, &host, &port, &path)) {
+         return r.Error(n, k,
+                        "must be http://HOST[:PORT]/PATH (https: put a local TLS proxy in front)");
+       }
+       return Status::Ok();
+     }},
+    {{"notify.webhook", "timeout", R"("5s")", "connect + response"},
+     [](const Reader& r, const toml::node& n, const std::string& k, WebhookConfig& hook) {
+       GC_ASSIGN_OR_RETURN(hook.timeout, r.NaturalDuration(n, k));
+       return Status::Ok();
+     }},
+};
+
+// The names `rows` accept in `table`, then `extra`, for an "unknown key" message.
+template <typename Target, size_t N>
+std::string Expected(const Row<Target> (&rows)[N], std::string_view table,
+                     std::string_view extra = {}) {
+  std::string out;
+  for (const auto& row : rows) {
+    if (row.key.table != table || row.key.ignored) continue;
+    if (!out.empty()) out += ", ";
+    out.append(row.key.name);
+  }
+  if (!extra.empty()) out.append(", ").append(extra);
+  return out;
+}
+
+// Reads every key of `table` named `name` with the rows for `table_of_rows`; `other` takes
+// the keys that are sub-tables and returns false for unknown ones.
+template <typename Target, size_t N, typename Other>
+Status ReadTable(const Reader& r, const toml::node& node, const std::string& name,
+                 std::string_view table_of_rows, const Row<Target> (&rows)[N], Target& out,
+                 std::string_view other_names, Other other) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return r.NotATable(node, name);
+  for (const auto& [key, child] : *table) {
+    const std::string full = name + "." + std::string(key.str());
+    const Row<Target>* row = nullptr;
+    for (const auto& candidate : rows) {
+      if (candidate.key.table == table_of_rows && candidate.key.name == key.str()) row = &candidate;
     }
+    if (row != nullptr) {
+      GC_RETURN_IF_ERROR(row->read(r, child, full, out));
+      continue;
+    }
+    GC_ASSIGN_OR_RETURN(const bool handled, other(key, child));
+    if (!handled) return r.UnknownKey(key, name, Expected(rows, table_of_rows, other_names));
   }
   return Status::Ok();
 }
+
+Result<bool> NoSubtables(const toml::key&, const toml::node&) { return false; }
 
 template <typename E>
 std::string AllNames() {
@@ -172,22 +402,19 @@ Status ReadOverrides(const Reader& r, const toml::node& node, const std::string&
   for (const auto& [key, child] : *table) {
     const auto value = engine::ParseEnum<E>(key.str());
     if (!value) return r.UnknownKey(key, name, AllNames<E>());
-    const std::string full = name + "." + std::string(key.str());
-    const toml::table* sub = child.as_table();
-    if (sub == nullptr) return r.NotATable(child, full);
     engine::SlaOverride o;
-    GC_RETURN_IF_ERROR(ReadSlaKeys(r, *sub, full, o, nullptr));
+    GC_RETURN_IF_ERROR(ReadTable(r, child, name + "." + std::string(key.str()), "sla", kSlaRows, o,
+                                 {}, NoSubtables));
     out[*value] = o;
   }
   return Status::Ok();
 }
 
 Status ReadSla(const Reader& r, const toml::node& node, Config& config) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, "sla");
   engine::SlaOverride base;
-  GC_RETURN_IF_ERROR(ReadSlaKeys(
-      r, *table, "sla", base, [&](const toml::key& key, const toml::node& child) -> Result<bool> {
+  GC_RETURN_IF_ERROR(ReadTable(
+      r, node, "sla", "sla", kSlaRows, base, "or tables category, priority",
+      [&](const toml::key& key, const toml::node& child) -> Result<bool> {
         if (key.str() == "category") {
           GC_RETURN_IF_ERROR(ReadOverrides(r, child, "sla.category", config.sla_by_category));
           return true;
@@ -209,226 +436,62 @@ Status ReadSla(const Reader& r, const toml::node& node, Config& config) {
   return Status::Ok();
 }
 
-// A relative path in the file is taken from the file's own directory.
-std::string FromConfigDir(const Reader& r, const std::string& file) {
-  std::filesystem::path p(file);
-  if (p.is_relative()) p = std::filesystem::path(r.path()).parent_path() / p;
-  return p.string();
-}
-
-// A table whose one key `key` holds a string, e.g. [calendar] file: `take` gets the value
-// (and its node, for errors) when the table sets it.
-Status ReadOneString(const Reader& r, const toml::node& node, std::string_view table_name,
-                     std::string_view key_name,
-                     const std::function<Status(const toml::node&, std::string)>& take) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, table_name);
-  const std::string full = std::string(table_name) + "." + std::string(key_name);
-  for (const auto& [key, child] : *table) {
-    if (key.str() != key_name) return r.UnknownKey(key, table_name, key_name);
-    GC_ASSIGN_OR_RETURN(std::string value, r.String(child, full));
-    GC_RETURN_IF_ERROR(take(child, std::move(value)));
+Status ReadWebhooks(const Reader& r, const toml::node& node, const std::string& name,
+                    NotifyConfig& notify) {
+  const toml::array* hooks = node.as_array();
+  if (hooks == nullptr) return r.Error(node, name, "must be an array of tables [[notify.webhook]]");
+  for (const toml::node& h : *hooks) {
+    WebhookConfig hook;
+    GC_RETURN_IF_ERROR(
+        ReadTable(r, h, name, "notify.webhook", kWebhookRows, hook, {}, NoSubtables));
+    if (hook.name.empty() || hook.url.empty()) {
+      return r.Error(h, name, "needs both name and url");
+    }
+    for (const auto& other : notify.webhooks) {
+      if (other.name == hook.name) return r.Error(h, name, "two webhooks named " + hook.name);
+    }
+    notify.webhooks.push_back(std::move(hook));
   }
   return Status::Ok();
 }
 
-Status ReadCalendar(const Reader& r, const toml::node& node, Config& config) {
-  return ReadOneString(r, node, "calendar", "file",
-                       [&](const toml::node& child, std::string file) -> Status {
-                         if (file.empty()) {
-                           return r.Error(child, "calendar.file", "must not be empty");
-                         }
-                         config.calendar_file = FromConfigDir(r, file);
-                         return Status::Ok();
-                       });
-}
-
-Status ReadConsole(const Reader& r, const toml::node& node, ConsoleConfig& console) {
-  return ReadOneString(r, node, "console", "dir", [&](const toml::node&, std::string dir) {
-    console.dir = dir.empty() ? dir : FromConfigDir(r, dir);  // "": no console
-    return Status::Ok();
-  });
-}
-
-Status ReadCases(const Reader& r, const toml::node& node, Config& config) {
-  return ReadOneString(r, node, "cases", "number_prefix",
-                       [&](const toml::node& child, std::string prefix) -> Status {
-                         bool ok = !prefix.empty() && prefix.size() <= 8;
-                         for (const char c : prefix) ok = ok && c >= 'A' && c <= 'Z';
-                         if (!ok) {
-                           return r.Error(child, "cases.number_prefix",
-                                          "must be 1 to 8 letters A-Z");
-                         }
-                         config.case_number_prefix = prefix;
-                         return Status::Ok();
-                       });
-}
-
-bool ValidListen(std::string_view listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  std::string_view host = listen.substr(0, colon);
-  const std::string_view port = listen.substr(colon + 1);
-  if (host.front() == '[') {
-    if (host.size() < 3 || host.back() != ']') return false;
-    host = host.substr(1, host.size() - 2);
-  } else if (host.find(':') != std::string_view::npos) {
-    return false;  // a bare IPv6 address is ambiguous with the port
-  }
-  for (const char c : host) {
-    if (c == ' ' || c == '\t' || c == '/' || c == '[' || c == ']') return false;
-  }
-  if (port.empty() || port.size() > 5) return false;
-  int n = 0;
-  for (const char c : port) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + (c - '0');
-  }
-  return n >= 1 && n <= 65535;
-}
-
-Status ReadServer(const Reader& r, const toml::node& node, ServerConfig& server) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, "server");
-  constexpr std::string_view kKeys =
-      "listen, max_body_bytes, max_header_bytes, read_timeout, idle_timeout, max_connections, "
-      "session_ttl, io_threads, batch_io_threads, worker_threads";
-  for (const auto& [key, child] : *table) {
-    const std::string_view k = key.str();
-    const std::string full = "server." + std::string(k);
-    if (k == "listen") {
-      GC_ASSIGN_OR_RETURN(std::string listen, r.String(child, full));
-      if (!ValidListen(listen)) {
-        return r.Error(child, full, "must be HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"");
-      }
-      server.listen = listen;
-    } else if (k == "max_body_bytes") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, std::int64_t{1} << 30));
-      server.max_body_bytes = static_cast<std::size_t>(v);
-    } else if (k == "max_header_bytes") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, std::int64_t{1} << 20));
-      server.max_header_bytes = static_cast<std::size_t>(v);
-    } else if (k == "max_connections") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 1000000));
-      server.max_connections = static_cast<int>(v);
-    } else if (k == "read_timeout") {
-      GC_ASSIGN_OR_RETURN(server.read_timeout, r.NaturalDuration(child, full));
-    } else if (k == "idle_timeout") {
-      GC_ASSIGN_OR_RETURN(server.idle_timeout, r.NaturalDuration(child, full));
-    } else if (k == "session_ttl") {
-      GC_ASSIGN_OR_RETURN(server.session_ttl, r.NaturalDuration(child, full));
-    } else if (k == "io_threads") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 0, 1024));
-      server.io_threads = static_cast<int>(v);
-    } else if (k == "batch_io_threads") {
-      GC_ASSIGN_OR_RETURN(server.batch_io_threads, r.Boolean(child, full));
-    } else if (k == "worker_threads") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 4096));
-      server.worker_threads = static_cast<int>(v);
-    } else {
-      return r.UnknownKey(key, "server", kKeys);
-    }
-  }
-  return Status::Ok();
-}
-
-Status ReadStore(const Reader& r, const toml::node& node, StoreConfig& store) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, "store");
-  constexpr std::string_view kKeys =
-      "cache_mib, mmap_mib, checkpoint_frames, checkpoint_flush_kib, gather_wal_writes";
-  for (const auto& [key, child] : *table) {
-    const std::string_view k = key.str();
-    const std::string full = "store." + std::string(k);
-    if (k == "cache_mib") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 65536));
-      store.cache_mib = static_cast<int>(v);
-    } else if (k == "mmap_mib") {
-      GC_ASSIGN_OR_RETURN(store.mmap_mib, r.Integer(child, full, 0, std::int64_t{1} << 24));
-    } else if (k == "checkpoint_frames") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 0, 1000000));
-      store.checkpoint_frames = static_cast<int>(v);
-    } else if (k == "checkpoint_flush_kib") {
-      GC_ASSIGN_OR_RETURN(store.checkpoint_flush_kib, r.Integer(child, full, 0, 1 << 20));
-    } else if (k == "gather_wal_writes") {
-      GC_ASSIGN_OR_RETURN(store.gather_wal_writes, r.Boolean(child, full));
-    } else {
-      return r.UnknownKey(key, "store", kKeys);
-    }
-  }
-  return Status::Ok();
-}
-
-Status ReadWebhook(const Reader& r, const toml::node& node, WebhookConfig& hook) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, "notify.webhook");
-  for (const auto& [key, child] : *table) {
-    const std::string_view k = key.str();
-    const std::string full = "notify.webhook." + std::string(k);
-    if (k == "name") {
-      GC_ASSIGN_OR_RETURN(hook.name, r.String(child, full));
-      if (hook.name.empty() || hook.name == "log") {
-        return r.Error(child, full, "must be a non-empty name other than \"log\"");
-      }
-    } else if (k == "url") {
-      GC_ASSIGN_OR_RETURN(hook.url, r.String(child, full));
-      std::string host, path;
-      int port = 0;
-      if (!ParseHttpUrl(hook.url, &host, &port, &path)) {
-        return r.Error(child, full, "must be http://HOST[:PORT]/PATH (https: put a local TLS proxy in front)");
-      }
-    } else if (k == "timeout") {
-      GC_ASSIGN_OR_RETURN(hook.timeout, r.NaturalDuration(child, full));
-    } else {
-      return r.UnknownKey(key, "notify.webhook", "name, url, timeout");
-    }
-  }
-  if (hook.name.empty() || hook.url.empty()) {
-    return r.Error(node, "notify.webhook", "needs both name and url");
-  }
-  return Status::Ok();
-}
-
-Status ReadNotify(const Reader& r, const toml::node& node, NotifyConfig& notify) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return r.NotATable(node, "notify");
-  constexpr std::string_view kKeys = "log, max_attempts, retry_base, retry_max, webhook";
-  for (const auto& [key, child] : *table) {
-    const std::string_view k = key.str();
-    const std::string full = "notify." + std::string(k);
-    if (k == "log") {
-      GC_ASSIGN_OR_RETURN(notify.log, r.Boolean(child, full));
-    } else if (k == "max_attempts") {
-      GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(child, full, 1, 100));
-      notify.max_attempts = static_cast<int>(v);
-    } else if (k == "retry_base") {
-      GC_ASSIGN_OR_RETURN(notify.retry_base, r.NaturalDuration(child, full));
-    } else if (k == "retry_max") {
-      GC_ASSIGN_OR_RETURN(notify.retry_max, r.NaturalDuration(child, full));
-    } else if (k == "webhook") {
-      const toml::array* hooks = child.as_array();
-      if (hooks == nullptr) return r.Error(child, full, "must be an array of tables [[notify.webhook]]");
-      for (const toml::node& h : *hooks) {
-        WebhookConfig hook;
-        GC_RETURN_IF_ERROR(ReadWebhook(r, h, hook));
-        for (const auto& other : notify.webhooks) {
-          if (other.name == hook.name) return r.Error(h, full, "two webhooks named " + hook.name);
-        }
-        notify.webhooks.push_back(std::move(hook));
-      }
-    } else {
-      return r.UnknownKey(key, "notify", kKeys);
-    }
-  }
-  if (notify.retry_max < notify.retry_base) {
+Status ReadNotify(const Reader& r, const toml::node& node, Config& config) {
+  GC_RETURN_IF_ERROR(ReadTable(r, node, "notify", "notify", kRows, config, "webhook",
+                               [&](const toml::key& key, const toml::node& child) -> Result<bool> {
+                                 if (key.str() != "webhook") return false;
+                                 GC_RETURN_IF_ERROR(
+                                     ReadWebhooks(r, child, "notify.webhook", config.notify));
+                                 return true;
+                               }));
+  if (config.notify.retry_max < config.notify.retry_base) {
     return r.Error(node, "notify.retry_max", "must not be shorter than retry_base");
   }
   return Status::Ok();
 }
 
+// The top-level tables, in the order of kRows, with [sla] first.
+std::vector<std::string_view> TopTables() {
+  std::vector<std::string_view> out = {"sla"};
+  for (const auto& row : kRows) {
+    if (std::find(out.begin(), out.end(), row.key.table) == out.end()) out.push_back(row.key.table);
+  }
+  return out;
+}
+
 }  // namespace
 
 Config DefaultConfig() { return Config{}; }
+
+const std::vector<ConfigKey>& ConfigKeys() {
+  static const std::vector<ConfigKey> kKeys = [] {
+    std::vector<ConfigKey> keys;
+    for (const auto& row : kSlaRows) keys.push_back(row.key);
+    for (const auto& row : kRows) keys.push_back(row.key);
+    for (const auto& row : kWebhookRows) keys.push_back(row.key);
+    return keys;
+  }();
+  return kKeys;
+}
 
 Result<Config> LoadConfig(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -447,24 +510,21 @@ Result<Config> LoadConfig(const std::string& path) {
 
   const Reader r(path);
   Config config = DefaultConfig();
+  const std::vector<std::string_view> tables = TopTables();
   for (const auto& [key, node] : root) {
-    const std::string_view k = key.str();
-    if (k == "sla") {
+    const std::string name(key.str());
+    if (name == "sla") {
       GC_RETURN_IF_ERROR(ReadSla(r, node, config));
-    } else if (k == "calendar") {
-      GC_RETURN_IF_ERROR(ReadCalendar(r, node, config));
-    } else if (k == "cases") {
-      GC_RETURN_IF_ERROR(ReadCases(r, node, config));
-    } else if (k == "server") {
-      GC_RETURN_IF_ERROR(ReadServer(r, node, config.server));
-    } else if (k == "notify") {
-      GC_RETURN_IF_ERROR(ReadNotify(r, node, config.notify));
-    } else if (k == "store") {
-      GC_RETURN_IF_ERROR(ReadStore(r, node, config.store));
-    } else if (k == "console") {
-      GC_RETURN_IF_ERROR(ReadConsole(r, node, config.console));
+    } else if (name == "notify") {
+      GC_RETURN_IF_ERROR(ReadNotify(r, node, config));
+    } else if (std::find(tables.begin(), tables.end(), name) != tables.end()) {
+      GC_RETURN_IF_ERROR(ReadTable(r, node, name, name, kRows, config, {}, NoSubtables));
     } else {
-      return r.UnknownKey(key, "", "tables sla, calendar, cases, server, notify, store, console");
+      std::string expected = "tables ";
+      for (size_t i = 0; i < tables.size(); ++i) {
+        expected.append(i == 0 ? "" : ", ").append(tables[i]);
+      }
+      return r.UnknownKey(key, "", expected);
     }
   }
   return config;

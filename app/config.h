@@ -1,11 +1,13 @@
-// The server's configuration file (TOML, api.md §1): SLA policy, calendar, case numbers, limits.
-// Not the command line (main.cpp) nor the calendar data (calendar_file.h).
+// The server's configuration file (TOML, api.md §1): SLA policy, calendar, case numbers, limits,
+// and the one list of its keys. Not the command line (main.cpp) nor the calendar data
+// (calendar_file.h).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/calendar_file.h"
@@ -25,8 +27,9 @@ struct ServerConfig {
   int max_connections = 1024;
   engine::Millis session_ttl = std::chrono::hours(12);
   int io_threads = 0;       // threads serving connections (and parsing, rendering); 0 = one per core
-  bool batch_io_threads = true;  // the I/O threads under SCHED_BATCH (http_server.h)
   int worker_threads = 64;  // threads for requests that block: reads, sign-in
+
+  bool operator==(const ServerConfig&) const = default;
 };
 
 // [store]: the SQLite write connection (storage::SqliteStoreOptions).
@@ -38,12 +41,16 @@ struct StoreConfig {
   // kernel's own pace (checkpointer.h).
   std::int64_t checkpoint_flush_kib = 256;
   bool gather_wal_writes = true;  // a commit's WAL frames in one write (store_vfs.h)
+
+  bool operator==(const StoreConfig&) const = default;
 };
 
 struct WebhookConfig {
   std::string name;  // sink name; deliveries are tracked per name
   std::string url;   // http://host:port/path
   engine::Millis timeout = std::chrono::seconds(5);
+
+  bool operator==(const WebhookConfig&) const = default;
 };
 
 struct NotifyConfig {
@@ -52,6 +59,8 @@ struct NotifyConfig {
   engine::Millis retry_base = std::chrono::seconds(2);
   engine::Millis retry_max = std::chrono::minutes(10);
   std::vector<WebhookConfig> webhooks;  // [[notify.webhook]]
+
+  bool operator==(const NotifyConfig&) const = default;
 };
 
 // [console]: the built web console `gridcare serve` answers at /.
@@ -59,6 +68,8 @@ struct ConsoleConfig {
   // Read once at start-up. Empty: no console. Missing, or without index.html: no console
   // either, and one log line says so.
   std::string dir = GRIDCARE_CONSOLE_DIR;
+
+  bool operator==(const ConsoleConfig&) const = default;
 };
 
 struct Config {
@@ -78,6 +89,8 @@ struct Config {
   engine::SlaPolicy MakeSlaPolicy() const {
     return engine::SlaPolicy(sla, sla_by_priority, sla_by_category);
   }
+
+  bool operator==(const Config&) const = default;
 };
 
 // Every value has a default; the file only says what differs. Unknown tables and keys are
@@ -85,5 +98,22 @@ struct Config {
 // value is reported with its file, line, key and value.
 engine::Result<Config> LoadConfig(const std::string& path);
 Config DefaultConfig();
+
+// One key of the file, as the loader reads it and deploy/gridcare.toml documents it.
+struct ConfigKey {
+  // "sla", "server", ...; "sla" keys are also read in [sla.category.X] and [sla.priority.X],
+  // "notify.webhook" keys in each [[notify.webhook]].
+  std::string_view table;
+  std::string_view name;
+  // The built-in value as TOML ("48h" with its quotes, 1024, true); empty when it depends on
+  // the build ([calendar] file, [console] dir) or there is none (a webhook's name and url).
+  std::string_view default_toml;
+  std::string_view help;
+  // Still accepted so that old files load, but it does nothing; logged when set.
+  bool ignored = false;
+};
+
+// Every key the loader accepts, in the order of deploy/gridcare.toml.
+const std::vector<ConfigKey>& ConfigKeys();
 
 }  // namespace gridcare::app

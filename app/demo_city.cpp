@@ -3,7 +3,7 @@
 
 #include <random>
 
-#include "storage/password_hash.h"
+#include "util/crypto.h"
 
 namespace gridcare::app {
 namespace {
@@ -112,7 +112,7 @@ engine::Result<int> SeedDemoCity(engine::Store& store, engine::CaseService& case
     u.display_name = "演示-" + d.username;
     u.role = *engine::ParseEnum<engine::Role>(d.role);
     u.org_unit_id = d.unit;
-    GC_ASSIGN_OR_RETURN(u.password_hash, storage::HashPassword(d.password));
+    GC_ASSIGN_OR_RETURN(u.password_hash, util::HashPassword(d.password));
     users.push_back(std::move(u));
   }
   GC_RETURN_IF_ERROR(store.Write([&](engine::StoreWriter& w) {

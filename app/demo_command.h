@@ -1,5 +1,5 @@
 // `gridcare demo`: fill a database with a demo org tree, users and cases to explore.
-// Declarations only here; the seeding itself is demo_command.cpp.
+// Not the demo data itself: demo_city.h lays out the city and its cases.
 #pragma once
 
 #include <string>

@@ -12,7 +12,6 @@
 
 #include <cctype>
 #include <charconv>
-#include <chrono>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -199,36 +198,6 @@ HttpReply HttpClient::Request(const std::string& method, const std::string& targ
   return reply;
 }
 
-std::string HttpClient::Raw(const std::string& bytes, int timeout_ms) {
-  std::string error;
-  Close();
-  if (!Connect(&error)) return "";
-  SendAll(fd_, bytes);
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (!ReadMore(fd_, out, static_cast<int>(left.count()) + 1)) break;
-  }
-  Close();
-  return out;
-}
-
-int HttpClient::OpenStream(const std::string& target,
-                           const std::map<std::string, std::string>& headers) {
-  std::string error;
-  Close();
-  if (!Connect(&error)) return -1;
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\n";
-  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-  req += "\r\n";
-  SendAll(fd_, req);
-  const int fd = fd_;
-  fd_ = -1;  // the caller owns it now
-  return fd;
-}
-
 bool ParseHttpUrl(const std::string& url, std::string* host, int* port, std::string* path) {
   constexpr std::string_view kScheme = "http://";
   if (url.rfind(kScheme, 0) != 0) return false;
@@ -248,17 +217,6 @@ bool ParseHttpUrl(const std::string& url, std::string* host, int* port, std::str
     *port = std::stoi(p);
   }
   return !host->empty() && *port > 0 && *port < 65536;
-}
-
-std::string ReadUntil(int fd, const std::string& needle, int timeout_ms) {
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (out.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (!ReadMore(fd, out, static_cast<int>(left.count()) + 1)) break;
-  }
-  return out;
 }
 
 }  // namespace gridcare::app

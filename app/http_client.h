@@ -1,5 +1,5 @@
-// A small blocking HTTP/1.1 client on POSIX sockets (http:// only): webhook delivery, and
-// the end-to-end tests and benchmark. No Beast here, so it compiles fast. One connection,
+// A small blocking HTTP/1.1 client on POSIX sockets (http:// only) for webhook delivery; the
+// tests and the benchmark use it too. No Beast here, so it compiles fast. One connection,
 // kept alive across requests; every wait is bounded by the timeout.
 #pragma once
 
@@ -30,11 +30,6 @@ class HttpClient {
   HttpReply Request(const std::string& method, const std::string& target,
                     const std::string& body = "",
                     const std::map<std::string, std::string>& headers = {});
-  // Sends raw bytes and returns whatever comes back until the server closes or
-  // `timeout_ms` passes.
-  std::string Raw(const std::string& bytes, int timeout_ms = 5000);
-  // Opens a connection, sends a GET and returns the socket for reading a stream.
-  int OpenStream(const std::string& target, const std::map<std::string, std::string>& headers);
   void Close();
 
  private:
@@ -60,8 +55,5 @@ bool ParseHttpResponseHead(std::string_view head, HttpReply* reply,
 // "http://host:port/path" → parts; false for anything else (https is not supported: put a
 // TLS-terminating proxy on the same machine in front of a remote receiver).
 bool ParseHttpUrl(const std::string& url, std::string* host, int* port, std::string* path);
-
-// Reads from `fd` until `needle` has been seen or `timeout_ms` passes; returns all read.
-std::string ReadUntil(int fd, const std::string& needle, int timeout_ms);
 
 }  // namespace gridcare::app

@@ -15,7 +15,7 @@
 #include "engine/enums.h"
 #include "engine/org_tree.h"
 #include "engine/scope.h"
-#include "storage/password_hash.h"
+#include "util/crypto.h"
 
 namespace gridcare::app {
 
@@ -252,7 +252,7 @@ Status HashAll(std::vector<UserRow>& rows) {
   std::vector<Status> failures(rows.size());
   auto work = [&] {
     for (size_t i = next++; i < rows.size(); i = next++) {
-      auto hash = storage::HashPassword(rows[i].password);
+      auto hash = util::HashPassword(rows[i].password);
       if (hash.ok()) {
         rows[i].user.password_hash = std::move(hash).value();
       } else {

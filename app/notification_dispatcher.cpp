@@ -3,11 +3,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include "handlers/metrics.h"
-#include "storage/named_thread.h"
-
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <optional>
+
+#include "handlers/metrics.h"
 
 namespace gridcare::app {
 namespace {
@@ -30,7 +31,8 @@ NotificationDispatcher::NotificationDispatcher(engine::Store& store, const engin
       clock_(clock),
       config_(std::move(config)),
       sinks_(std::move(sinks)),
-      rng_(std::random_device{}()) {}
+      rng_(std::random_device{}()),
+      loop_("gc-notify", [this] { return Step(); }) {}
 
 NotificationDispatcher::~NotificationDispatcher() { Stop(); }
 
@@ -92,44 +94,25 @@ engine::Result<int> NotificationDispatcher::RunOnce() {
 }
 
 void NotificationDispatcher::Start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable() || sinks_.empty()) return;
-  stop_ = false;
-  thread_ = storage::StartNamedThread("gc-notify", [this] { Loop(); });
+  if (!sinks_.empty()) loop_.Start();
 }
 
-void NotificationDispatcher::Stop() { storage::StopThread(mu_, stop_, cv_, thread_); }
+void NotificationDispatcher::Stop() { loop_.Stop(); }
 
-void NotificationDispatcher::Poke() {
-  {
-    std::lock_guard lock(mu_);
-    poked_ = true;
-  }
-  cv_.notify_all();
-}
+void NotificationDispatcher::Poke() { loop_.Poke(); }
 
-void NotificationDispatcher::Loop() {
+WakeableLoop::SysTime NotificationDispatcher::Step() {
   using SysClock = std::chrono::system_clock;
-  while (true) {
-    {
-      std::lock_guard lock(mu_);
-      if (stop_) return;
-      poked_ = false;
-    }
-    auto pass = RunOnce();
-    std::optional<engine::TimePoint> next_retry;
-    if (!pass.ok()) {
-      spdlog::error("notify: {}", pass.status().ToString());
-    } else if (auto reader = store_.Read(); reader.ok()) {
-      if (auto next = (*reader)->NextRetryTime(); next.ok()) next_retry = *next;
-    }
-    std::unique_lock lock(mu_);
-    if (stop_) return;
-    if (poked_) continue;
-    auto until = SysClock::now() + (pass.ok() ? std::chrono::minutes(10) : std::chrono::minutes(1));
-    if (next_retry) until = std::min(until, SysClock::time_point(*next_retry));
-    cv_.wait_until(lock, until, [this] { return stop_ || poked_; });
+  auto pass = RunOnce();
+  std::optional<engine::TimePoint> next_retry;
+  if (!pass.ok()) {
+    spdlog::error("notify: {}", pass.status().ToString());
+  } else if (auto reader = store_.Read(); reader.ok()) {
+    if (auto next = (*reader)->NextRetryTime(); next.ok()) next_retry = *next;
   }
+  const auto cap =
+      SysClock::now() + (pass.ok() ? std::chrono::minutes(10) : std::chrono::minutes(1));
+  return next_retry ? std::min<SysClock::time_point>(cap, *next_retry) : cap;
 }
 
 std::string NotificationDispatcher::MetricsText() const {

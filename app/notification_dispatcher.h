@@ -3,16 +3,16 @@
 // Never on a user's request path. Not the rule of who is told (engine/notification.*).
 #pragma once
 
-#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "app/config.h"
 #include "app/notification_sinks.h"
+#include "app/wakeable_loop.h"
 #include "engine/clock.h"
 #include "engine/store.h"
 
@@ -37,19 +37,17 @@ class NotificationDispatcher {
   std::string MetricsText() const;
 
  private:
-  void Loop();
+  // One wake-up: deliver what is due, then say when the next retry is.
+  WakeableLoop::SysTime Step();
 
   engine::Store& store_;
   const engine::Clock& clock_;
   const NotifyConfig config_;
   std::vector<std::unique_ptr<NotificationSink>> sinks_;
   std::mt19937_64 rng_;  // jitter; only the dispatcher thread (or a test) touches it
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool poked_ = false;
+  mutable std::mutex mu_;  // guards the counters
   std::uint64_t delivered_ = 0, failed_ = 0, dead_ = 0;
-  std::thread thread_;
+  WakeableLoop loop_;  // last: its thread stops before the members it uses go
 };
 
 // The sinks a config asks for: the log (when enabled) and each webhook.

@@ -1,5 +1,5 @@
 // `gridcare serve`: run the HTTP server on a database until a signal stops it.
-// Declarations only here; the wiring of store, scheduler and server is serve_command.cpp.
+// Not the wiring of store, scheduler and server: server_app.h does that.
 #pragma once
 
 #include <optional>
@@ -9,7 +9,7 @@ namespace gridcare::app {
 
 struct ServeOptions {
   std::string db_path;
-  std::string listen;       // HOST:PORT; "127.0.0.1:8080" by default (api.md §1)
+  std::string listen;       // HOST:PORT (listen_address.h); empty: the config's [server] listen
   std::string config_path;  // TOML; empty = built-in defaults
   bool demo = false;        // seed a demo org tree, users and cases first
   // --console DIR: the web console's directory instead of [console] dir; "" = none.

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "app/listen_address.h"
+
 namespace gridcare::app {
 namespace {
 
@@ -35,8 +37,10 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   Runtime& rt = *app->runtime_;
   const ServerConfig& sc = rt.config.server;
   handlers::HttpServerOptions http;
-  GC_RETURN_IF_ERROR(handlers::ParseListen(options.listen.empty() ? sc.listen : options.listen,
-                                           &http.host, &http.port));
+  GC_ASSIGN_OR_RETURN(const ListenAddress listen,
+                      ParseListen(options.listen.empty() ? sc.listen : options.listen));
+  http.host = listen.host;
+  http.port = listen.port;
   http.max_body_bytes = sc.max_body_bytes;
   http.max_header_bytes = sc.max_header_bytes;
   http.read_timeout = sc.read_timeout;
@@ -46,7 +50,6 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
                         ? sc.io_threads
                         : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   http.worker_threads = sc.worker_threads;
-  http.batch_io_threads = sc.batch_io_threads;
 
   app->auth_ = std::make_unique<handlers::Authenticator>(*rt.store, *rt.clock, sc.session_ttl);
   engine::CaseService* cases = rt.cases.get();

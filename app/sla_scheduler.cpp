@@ -3,14 +3,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "handlers/metrics.h"
-#include "storage/named_thread.h"
 
 namespace gridcare::app {
 
 SlaScheduler::SlaScheduler(engine::CaseService& cases, engine::Store& store,
                            SlaSchedulerOptions options)
-    : cases_(cases), store_(store), options_(options) {}
+    : cases_(cases),
+      store_(store),
+      options_(options),
+      loop_("gc-sla", [this] { return Step(); }) {}
 
 SlaScheduler::~SlaScheduler() { Stop(); }
 
@@ -34,23 +39,11 @@ engine::Result<int> SlaScheduler::RunDue() {
   return fired;
 }
 
-void SlaScheduler::Start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  thread_ = storage::StartNamedThread("gc-sla", [this] { Loop(); });
-}
+void SlaScheduler::Start() { loop_.Start(); }
 
-void SlaScheduler::Stop() { storage::StopThread(mu_, stop_, cv_, thread_); }
+void SlaScheduler::Stop() { loop_.Stop(); }
 
-void SlaScheduler::Poke(engine::TimePoint due) {
-  {
-    std::lock_guard lock(mu_);
-    if (sleeping_until_ && due >= *sleeping_until_) return;
-    poked_ = true;
-  }
-  cv_.notify_all();
-}
+void SlaScheduler::Poke(engine::TimePoint due) { loop_.PokeBefore(due); }
 
 void SlaScheduler::PokeFor(const engine::Case& c) {
   std::optional<engine::TimePoint> earliest;
@@ -61,48 +54,38 @@ void SlaScheduler::PokeFor(const engine::Case& c) {
   if (earliest) Poke(*earliest);
 }
 
-void SlaScheduler::Loop() {
+WakeableLoop::SysTime SlaScheduler::Step() {
   using SysClock = std::chrono::system_clock;
-  while (true) {
-    {
-      std::lock_guard lock(mu_);
-      if (stop_) return;
-      ++stats_.wakeups;
-      poked_ = false;
-    }
-    auto fired = RunDue();
-    std::optional<engine::TimePoint> next;
-    bool failed = !fired.ok();
-    if (failed) {
-      spdlog::error("sla scheduler: {}", fired.status().ToString());
-    } else if (*fired > 0) {
-      spdlog::info("sla scheduler: fired {} deadline(s)", *fired);
-    }
-    if (!failed) {
-      auto reader = store_.Read();
-      if (reader.ok()) {
-        auto n = (*reader)->NextDeadline();
-        if (n.ok()) next = *n;
-        else failed = true;
-      } else {
-        failed = true;
-      }
-    }
-    std::unique_lock lock(mu_);
-    if (failed) ++stats_.errors;
-    if (stop_) return;
-    if (poked_) continue;  // something earlier was written while we worked
-    // After a failure (e.g. the disk is full) retry soon rather than at the next deadline.
-    const auto cap = SysClock::now() + (failed ? std::chrono::seconds(5)
-                                               : std::chrono::duration_cast<SysClock::duration>(
-                                                     options_.max_sleep));
-    auto until = cap;
-    if (next && !failed) until = std::min(until, SysClock::time_point(*next));
-    sleeping_until_ = std::chrono::time_point_cast<engine::Millis>(until);
-    // An absolute wait on the system clock: a clock set forward past `until` ends it.
-    cv_.wait_until(lock, until, [this] { return stop_ || poked_; });
-    sleeping_until_.reset();
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.wakeups;
   }
+  auto fired = RunDue();
+  std::optional<engine::TimePoint> next;
+  bool failed = !fired.ok();
+  if (failed) {
+    spdlog::error("sla scheduler: {}", fired.status().ToString());
+  } else if (*fired > 0) {
+    spdlog::info("sla scheduler: fired {} deadline(s)", *fired);
+  }
+  if (!failed) {
+    auto reader = store_.Read();
+    if (reader.ok()) {
+      auto n = (*reader)->NextDeadline();
+      if (n.ok()) next = *n;
+      else failed = true;
+    } else {
+      failed = true;
+    }
+  }
+  if (failed) {
+    std::lock_guard lock(mu_);
+    ++stats_.errors;
+    // After a failure (e.g. the disk is full) retry soon rather than at the next deadline.
+    return SysClock::now() + std::chrono::seconds(5);
+  }
+  const auto cap = SysClock::now() + options_.max_sleep;
+  return next ? std::min<SysClock::time_point>(cap, *next) : cap;
 }
 
 SlaSchedulerStats SlaScheduler::stats() const {

@@ -3,13 +3,12 @@
 // deadline is written. Not the rules: what a deadline does is the transition table's.
 #pragma once
 
-#include <condition_variable>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 
+#include "app/wakeable_loop.h"
 #include "engine/case_service.h"
 #include "engine/store.h"
 
@@ -54,18 +53,15 @@ class SlaScheduler {
   std::string MetricsText() const;
 
  private:
-  void Loop();
+  // One wake-up: fire what is due, then say when the next deadline is.
+  WakeableLoop::SysTime Step();
 
   engine::CaseService& cases_;
   engine::Store& store_;
   const SlaSchedulerOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool poked_ = false;
-  std::optional<engine::TimePoint> sleeping_until_;
+  mutable std::mutex mu_;  // guards stats_
   SlaSchedulerStats stats_;
-  std::thread thread_;
+  WakeableLoop loop_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace gridcare::app

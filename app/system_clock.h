@@ -1,4 +1,5 @@
-// The real clock: the one place in the program that reads the system time.
+// The real clock: the one place where the time that cases record is read. (The background
+// loops read the system clock too, but only to know how long to sleep.)
 #pragma once
 
 #include <chrono>

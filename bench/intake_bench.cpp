@@ -30,8 +30,8 @@
 #include "app/http_client.h"
 #include "gridcare/v1/case.pb.h"
 #include "gridcare/v1/session.pb.h"
-#include "storage/password_hash.h"
 #include "storage/sqlite_store.h"
+#include "util/crypto.h"
 
 namespace gridcare::bench {
 namespace {
@@ -600,7 +600,7 @@ int Main(int argc, char** argv) {
               std::thread::hardware_concurrency(), o.connections);
   std::printf("  load average before: %s\n", LoadAverage().c_str());
 
-  const auto hash = storage::HashPassword(kPassword);  // once: argon2id is slow on purpose
+  const auto hash = util::HashPassword(kPassword);  // once: argon2id is slow on purpose
   if (!hash.ok()) Die("hash: " + hash.status().ToString());
   const City city = MakeCity(o.city, hash.value());
   {

@@ -20,6 +20,8 @@ struct SlaWindows {
   // A missed resolution deadline is always recorded; with this set, the case also moves up
   // to the parent unit, which must accept it within escalated_response.
   bool escalate_resolve_breach = false;
+
+  bool operator==(const SlaWindows&) const = default;
 };
 
 // A partial table: only the keys a config table sets.
@@ -30,6 +32,8 @@ struct SlaOverride {
   std::optional<SlaDuration> follow_up;
   std::optional<double> warn_at;
   std::optional<bool> escalate_resolve_breach;
+
+  bool operator==(const SlaOverride&) const = default;
 };
 
 class SlaPolicy {

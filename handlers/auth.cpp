@@ -1,7 +1,7 @@
 // Authenticator: argon2id password checks, hashed random tokens in the sessions table.
 #include "handlers/auth.h"
 
-#include "storage/password_hash.h"
+#include "util/crypto.h"
 
 namespace gridcare::handlers {
 namespace {
@@ -15,7 +15,7 @@ engine::Status WrongCredentials() {
 Authenticator::Authenticator(engine::Store& store, const engine::Clock& clock,
                              engine::Millis session_ttl)
     : store_(store), clock_(clock), ttl_(session_ttl) {
-  auto dummy = storage::HashPassword("no such user");
+  auto dummy = util::HashPassword("no such user");
   if (dummy.ok()) dummy_hash_ = std::move(dummy).value();
 }
 
@@ -49,16 +49,16 @@ engine::Result<SignedIn> Authenticator::SignIn(const std::string& username,
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(auto user, reader->FindUserByUsername(username));
   reader.reset();
-  const bool ok = storage::VerifyPassword(user ? user->password_hash : dummy_hash_, password);
+  const bool ok = util::VerifyPassword(user ? user->password_hash : dummy_hash_, password);
   if (!user || !ok) {
     RecordFailure(username, now);
     return WrongCredentials();
   }
   SignedIn out;
-  out.token = storage::RandomToken();
+  out.token = util::RandomToken();
   out.expire_time = now + ttl_;
   out.user = std::move(*user);
-  const engine::Session session{storage::Sha256Hex(out.token), out.user.id, now, out.expire_time};
+  const engine::Session session{util::Sha256Hex(out.token), out.user.id, now, out.expire_time};
   GC_RETURN_IF_ERROR(store_.Write([&](engine::StoreWriter& w) { return w.SaveSession(session); }));
   return out;
 }
@@ -92,12 +92,12 @@ std::shared_ptr<const Caller> Authenticator::FromCache(const std::string& hash,
 std::shared_ptr<const Caller> Authenticator::CachedCaller(std::string_view header) {
   auto token = BearerToken(header);
   if (!token.ok()) return nullptr;
-  return FromCache(storage::Sha256Hex(*token), clock_.Now());
+  return FromCache(util::Sha256Hex(*token), clock_.Now());
 }
 
 engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
   GC_ASSIGN_OR_RETURN(std::string_view token, BearerToken(header));
-  const std::string hash = storage::Sha256Hex(token);
+  const std::string hash = util::Sha256Hex(token);
   const engine::TimePoint now = clock_.Now();
   if (auto cached = FromCache(hash, now)) return *cached;
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());

@@ -4,10 +4,8 @@
 #include "handlers/http_server.h"
 
 #include <pthread.h>
-#include <sched.h>
 
 #include <atomic>
-#include <cstring>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -23,11 +21,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include "handlers/api_support.h"
 #include "handlers/event_hub.h"
-#include "storage/named_thread.h"
+#include "util/named_thread.h"
 
 namespace gridcare::handlers {
 namespace {
@@ -40,29 +37,6 @@ using tcp = asio::ip::tcp;
 constexpr std::string_view kServerName = "gridcare";
 
 }  // namespace
-
-engine::Status ParseListen(const std::string& listen, std::string* host, std::uint16_t* port) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon + 1 >= listen.size()) {
-    return engine::InvalidArgument("listen: expected HOST:PORT, got \"" + listen + "\"");
-  }
-  std::string h = listen.substr(0, colon);
-  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  int p = 0;
-  for (char c : listen.substr(colon + 1)) {
-    if (c < '0' || c > '9' || p > 65535) {
-      return engine::InvalidArgument("listen: bad port in \"" + listen + "\"");
-    }
-    p = p * 10 + (c - '0');
-  }
-  if (p > 65535 || h.empty()) return engine::InvalidArgument("listen: bad address \"" + listen + "\"");
-  boost::system::error_code ec;
-  asio::ip::make_address(h, ec);
-  if (ec) return engine::InvalidArgument("listen: \"" + h + "\" is not an IP address");
-  *host = h;
-  *port = static_cast<std::uint16_t>(p);
-  return engine::Status::Ok();
-}
 
 class Session;
 
@@ -444,19 +418,10 @@ std::uint16_t HttpServer::port() const {
 }
 
 void HttpServer::Run() {
-  const auto serve = [this] {
-    if (impl_->options.batch_io_threads) {
-      // Not a privilege: any thread may lower its own policy. Serving goes on without it.
-      const sched_param normal{};
-      if (const int rc = pthread_setschedparam(pthread_self(), SCHED_BATCH, &normal); rc != 0) {
-        spdlog::warn("I/O thread: cannot switch to SCHED_BATCH: {}", std::strerror(rc));
-      }
-    }
-    impl_->ioc->run();
-  };
+  const auto serve = [this] { impl_->ioc->run(); };
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.io_threads; ++i) {
-    threads.push_back(storage::StartNamedThread("gc-io", serve));
+    threads.push_back(util::StartNamedThread("gc-io", serve));
   }
   pthread_setname_np(pthread_self(), "gc-io");  // Run's caller serves too
   serve();

@@ -29,16 +29,8 @@ struct HttpServerOptions {
   // on SQLite or on a password hash. Writes take no worker while they commit.
   int worker_threads = 64;
   int io_threads = 2;
-  // Runs the I/O threads under SCHED_BATCH: a connection's bytes waking one of them no
-  // longer preempts the thread that is running, most often the store's writer, whose
-  // progress bounds every write; the I/O thread gets the next free core or slice instead
-  // (docs/performance.md, "Sixth session").
-  bool batch_io_threads = true;
   engine::Millis stream_heartbeat = std::chrono::seconds(15);
 };
-
-// "HOST:PORT" or "[V6]:PORT" → host and port; INVALID_ARGUMENT otherwise.
-engine::Status ParseListen(const std::string& listen, std::string* host, std::uint16_t* port);
 
 // What the server calls for each request; both answer through the Responder, now or later.
 struct HttpHandler {

@@ -7,7 +7,7 @@
 #include <iterator>
 #include <map>
 
-#include "storage/password_hash.h"
+#include "util/crypto.h"
 
 namespace gridcare::handlers {
 namespace {
@@ -80,7 +80,7 @@ std::string ContentTypeFor(std::string_view path) {
 }
 
 std::string StrongEtag(std::string_view bytes) {
-  return "\"" + storage::Sha256Hex(bytes).substr(0, 32) + "\"";
+  return "\"" + util::Sha256Hex(bytes).substr(0, 32) + "\"";
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {

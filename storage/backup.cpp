@@ -11,8 +11,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "storage/password_hash.h"
 #include "storage/sqlite.h"
+#include "util/crypto.h"
 
 namespace gridcare::storage {
 
@@ -111,7 +111,7 @@ Status BackupDatabase(const std::string& db_path, const std::string& to_path) {
   if (!fs::exists(db_path)) return engine::NotFound("backup: no database at " + db_path);
   fs::path target = fs::absolute(to_path);
   // Beside the target so the final rename stays on one filesystem and is atomic.
-  std::string tmp_path = target.string() + ".tmp-" + RandomToken().substr(0, 12);
+  std::string tmp_path = target.string() + ".tmp-" + util::RandomToken().substr(0, 12);
   Status s = BackupInto(db_path, tmp_path);
   if (s.ok() && std::rename(tmp_path.c_str(), target.c_str()) != 0) {
     s = ErrnoStatus("rename to " + target.string());

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <utility>
 
-#include "storage/named_thread.h"
+#include "util/named_thread.h"
 
 namespace gridcare::storage {
 
@@ -31,10 +31,12 @@ Checkpointer::Checkpointer(Db db, CheckpointerOptions options)
   // False when off (0), or when the file will not open a second time: then the kernel
   // writes back as it likes.
   (void)PaceWriteback(db_.raw(), &pacing_);
-  if (options_.start_frames > 0) thread_ = StartNamedThread("gc-checkpoint", [this] { Loop(); });
+  if (options_.start_frames > 0) {
+    thread_ = util::StartNamedThread("gc-checkpoint", [this] { Loop(); });
+  }
 }
 
-Checkpointer::~Checkpointer() { StopThread(mu_, stop_, wake_, thread_); }
+Checkpointer::~Checkpointer() { util::StopThread(mu_, stop_, wake_, thread_); }
 
 engine::Status Checkpointer::Attach(Db& writer) {
   if (options_.start_frames <= 0) return engine::Status::Ok();

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "engine/enums.h"
-#include "storage/password_hash.h"
+#include "util/crypto.h"
 
 namespace gridcare::storage {
 
@@ -57,7 +57,7 @@ std::string CanonicalEventBytes(const engine::CaseEvent& e) {
 std::string ChainHash(const std::string& prev_hash, const engine::CaseEvent& e) {
   // prev_hash is fixed-length hex (or "" for the first event), so plain concatenation
   // is unambiguous: the canonical bytes always start with the prefix.
-  return Sha256Hex(prev_hash + CanonicalEventBytes(e));
+  return util::Sha256Hex(prev_hash + CanonicalEventBytes(e));
 }
 
 }  // namespace gridcare::storage

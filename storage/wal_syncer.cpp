@@ -8,7 +8,7 @@
 #include <cstring>
 #include <utility>
 
-#include "storage/named_thread.h"
+#include "util/named_thread.h"
 
 namespace gridcare::storage {
 
@@ -54,9 +54,9 @@ engine::Result<WalSyncer::SyncFn> WalSyncer::FileSync(const std::string& wal_pat
 }
 
 WalSyncer::WalSyncer(SyncFn sync)
-    : sync_(std::move(sync)), thread_(StartNamedThread("gc-walsync", [this] { Loop(); })) {}
+    : sync_(std::move(sync)), thread_(util::StartNamedThread("gc-walsync", [this] { Loop(); })) {}
 
-WalSyncer::~WalSyncer() { StopThread(mu_, stop_, wake_, thread_); }
+WalSyncer::~WalSyncer() { util::StopThread(mu_, stop_, wake_, thread_); }
 
 void WalSyncer::Committed(std::vector<Acknowledgement> acks) {
   {

@@ -7,7 +7,7 @@
 #include <iterator>
 #include <utility>
 
-#include "storage/named_thread.h"
+#include "util/named_thread.h"
 
 namespace gridcare::storage {
 
@@ -15,10 +15,10 @@ using engine::Status;
 
 WriteQueue::WriteQueue(WriteQueueOptions options, Runner runner)
     : options_(options), runner_(std::move(runner)) {
-  thread_ = StartNamedThread("gc-writer", [this] { Loop(); });
+  thread_ = util::StartNamedThread("gc-writer", [this] { Loop(); });
 }
 
-WriteQueue::~WriteQueue() { StopThread(mu_, stopping_, wake_, thread_); }
+WriteQueue::~WriteQueue() { util::StopThread(mu_, stopping_, wake_, thread_); }
 
 void WriteQueue::Submit(WriteCommand command) {
   {

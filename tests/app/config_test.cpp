@@ -175,7 +175,6 @@ idle_timeout = "2m"
 max_connections = 64
 session_ttl = "1d"
 io_threads = 3
-batch_io_threads = false
 worker_threads = 5
 )");
   CHECK(c.server.listen == "0.0.0.0:9000");
@@ -186,10 +185,6 @@ worker_threads = 5
   CHECK(c.server.max_connections == 64);
   CHECK(c.server.session_ttl == 24h);
   CHECK(c.server.io_threads == 3);
-  CHECK_FALSE(c.server.batch_io_threads);
-  CHECK(LoadOk("").server.batch_io_threads);
-  CHECK_THAT(ErrorOf("[server]\nbatch_io_threads = 1\n"),
-             Catch::Contains("server.batch_io_threads"));
   CHECK(c.server.worker_threads == 5);
   CHECK(LoadOk("").server.io_threads == 0);
   CHECK(LoadOk("").server.worker_threads == 64);
@@ -212,6 +207,13 @@ worker_threads = 5
     CHECK_THAT(ErrorOf(std::string("[server]\nlisten = \"") + bad + "\"\n"),
                Catch::Contains(std::string("server.listen = \"") + bad + "\""));
   }
+}
+
+TEST_CASE("an old config's batch_io_threads still loads and changes nothing", "[app]") {
+  CHECK(LoadOk("[server]\nbatch_io_threads = true\n") == DefaultConfig());
+  CHECK(LoadOk("[server]\nbatch_io_threads = false\n") == DefaultConfig());
+  CHECK_THAT(ErrorOf("[server]\nbatch_io_threads = 1\n"),
+             Catch::Contains("server.batch_io_threads = 1"));
 }
 
 TEST_CASE("store settings parse and bad ones name key and value", "[app]") {

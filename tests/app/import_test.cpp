@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "app/import_commands.h"
-#include "storage/password_hash.h"
 #include "storage/sqlite_store.h"
 #include "tests/support/temp_dir.h"
+#include "util/crypto.h"
 
 namespace gridcare::app {
 namespace {
@@ -210,8 +210,8 @@ TEST_CASE("import users hashes passwords and keeps Chinese display names", "[app
   CHECK(wang->role == engine::Role::kGridWorker);
   CHECK(wang->org_unit_id == "HL-QJ-01");
   CHECK_FALSE(wang->id.empty());
-  CHECK(storage::VerifyPassword(wang->password_hash, "grid-pass-1"));
-  CHECK_FALSE(storage::VerifyPassword(wang->password_hash, "wrong-pass"));
+  CHECK(util::VerifyPassword(wang->password_hash, "grid-pass-1"));
+  CHECK_FALSE(util::VerifyPassword(wang->password_hash, "wrong-pass"));
   auto li = f.User("li02");
   REQUIRE(li.has_value());
   CHECK(li->display_name == "李, 网格长");
@@ -230,7 +230,7 @@ TEST_CASE("import users hashes passwords and keeps Chinese display names", "[app
   auto wang2 = f.User("wang01");
   REQUIRE(wang2.has_value());
   CHECK(wang2->id == wang->id);
-  CHECK(storage::VerifyPassword(wang2->password_hash, "new-password"));
+  CHECK(util::VerifyPassword(wang2->password_hash, "new-password"));
 }
 
 TEST_CASE("bad user rows are each reported by line and nothing is written", "[app]") {
@@ -277,7 +277,7 @@ TEST_CASE("an 8-character Chinese password is long enough", "[app]") {
               .ok());
   auto zhao = f.User("zhao");
   REQUIRE(zhao.has_value());
-  CHECK(storage::VerifyPassword(zhao->password_hash, "南安市洪濑镇妇联"));
+  CHECK(util::VerifyPassword(zhao->password_hash, "南安市洪濑镇妇联"));
 }
 
 }  // namespace

@@ -16,6 +16,8 @@
 namespace gridcare::testing {
 namespace {
 
+using namespace std::chrono_literals;
+
 std::string ErrorStatus(const HttpReply& r) {
   v1::ErrorBody e;
   if (!google::protobuf::util::JsonStringToMessage(r.body, &e).ok()) return "unparsable: " + r.body;
@@ -267,37 +269,34 @@ TEST_CASE("health, metrics and stats answer", "[e2e]") {
 TEST_CASE("the stream tells a township about a new case in its village", "[e2e]") {
   TestServer server;
   Caller worker(server, "gw111"), township(server, "staffT1"), other(server, "staffV21");
-  HttpClient s1("127.0.0.1", server.port()), s2("127.0.0.1", server.port());
-  const int fd = s1.OpenStream("/v1/stream", {{"Authorization", township.auth()}});
-  const int fd_other = s2.OpenStream("/v1/stream", {{"Authorization", other.auth()}});
-  REQUIRE(ReadUntil(fd, ": connected", 5000).find("text/event-stream") != std::string::npos);
-  REQUIRE(ReadUntil(fd_other, ": connected", 5000).find("200") != std::string::npos);
+  RawConn stream(server.port()), stream_other(server.port());
+  REQUIRE(stream.Get("/v1/stream", {{"Authorization", township.auth()}}));
+  REQUIRE(stream_other.Get("/v1/stream", {{"Authorization", other.auth()}}));
+  REQUIRE(stream.ReadUntil(": connected", 5s).find("text/event-stream") != std::string::npos);
+  REQUIRE(stream_other.ReadUntil(": connected", 5s).find("200") != std::string::npos);
   REQUIRE(worker.Call("POST", "/v1/cases", ReportJson("r-1")).status == 201);
-  const std::string got = ReadUntil(fd, "\n\n", 5000);
+  const std::string got = stream.ReadUntil("\n\n", 5s);
   CHECK(got.find("event: case") != std::string::npos);
   CHECK(got.find("\"action\":\"REPORTED\"") != std::string::npos);
   CHECK(got.find("\"assignedUnitId\":\"V11\"") != std::string::npos);
   // Another township hears nothing of it.
-  CHECK(ReadUntil(fd_other, "event: case", 300).find("event: case") == std::string::npos);
-  ::close(fd);
-  ::close(fd_other);
+  CHECK(stream_other.ReadUntil("event: case", 300ms).find("event: case") == std::string::npos);
 }
 
 TEST_CASE("one I/O thread and one worker serve sign-in, a stream, writes and reads", "[e2e]") {
   TestServer server("[server]\nio_threads = 1\nworker_threads = 1\n");
   Caller worker(server, "gw111"), township(server, "staffT1");
   // A stream held open must not hold the only worker.
-  HttpClient streamer("127.0.0.1", server.port());
-  const int fd = streamer.OpenStream("/v1/stream", {{"Authorization", township.auth()}});
-  REQUIRE(ReadUntil(fd, ": connected", 5000).find("text/event-stream") != std::string::npos);
+  RawConn stream(server.port());
+  REQUIRE(stream.Get("/v1/stream", {{"Authorization", township.auth()}}));
+  REQUIRE(stream.ReadUntil(": connected", 5s).find("text/event-stream") != std::string::npos);
   auto created = worker.Call("POST", "/v1/cases", ReportJson("r-1"));
   REQUIRE(created.status == 201);
   const v1::Case c = worker.CaseFrom(created);
-  CHECK(ReadUntil(fd, "\n\n", 5000).find("event: case") != std::string::npos);
+  CHECK(stream.ReadUntil("\n\n", 5s).find("event: case") != std::string::npos);
   CHECK(worker.Call("GET", "/v1/cases/" + c.id()).status == 200);
   CHECK(township.Call("GET", "/v1/cases").status == 200);
   CHECK(worker.Call("GET", "/v1/cases/" + c.id() + "/events").status == 200);
-  ::close(fd);
 }
 
 }  // namespace gridcare::testing

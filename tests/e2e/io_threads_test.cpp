@@ -1,5 +1,5 @@
-// The I/O threads' scheduling policy ([server] batch_io_threads): SCHED_BATCH by default, so
-// that a connection's bytes do not preempt the store's writer; the usual policy when off.
+// The I/O threads: as many as [server] io_threads asks, under the usual scheduling policy,
+// whatever an old config's batch_io_threads (now ignored) says.
 #include <catch2/catch.hpp>
 
 #include <sched.h>
@@ -49,24 +49,17 @@ bool All(const std::vector<int>& policies, int policy) {
   return true;
 }
 
-TEST_CASE("the I/O threads run under SCHED_BATCH by default", "[e2e]") {
-  TestServer server("[server]\nio_threads = 3\n");
-  const auto policies =
-      WaitForPolicies(3, [](const std::vector<int>& p) { return All(p, SCHED_BATCH); });
-  REQUIRE(policies.size() == 3);
-  CHECK(All(policies, SCHED_BATCH));
-  Caller worker(server, "gw111");
-  CHECK(worker.Call("POST", "/v1/cases", ReportJson("r-batch")).status == 201);
-}
-
-TEST_CASE("batch_io_threads = false leaves the I/O threads' policy alone", "[e2e]") {
-  TestServer server("[server]\nio_threads = 2\nbatch_io_threads = false\n");
-  Caller worker(server, "gw111");
-  // Nothing changes the policy when the option is off: once both threads exist, it is final.
-  REQUIRE(worker.Call("POST", "/v1/cases", ReportJson("r-other")).status == 201);
-  const auto policies = WaitForPolicies(2, [](const std::vector<int>&) { return true; });
-  REQUIRE(policies.size() == 2);
-  CHECK(All(policies, SCHED_OTHER));
+TEST_CASE("the I/O threads are as many as io_threads, under the usual policy", "[e2e]") {
+  for (const char* batch : {"", "batch_io_threads = true\n", "batch_io_threads = false\n"}) {
+    CAPTURE(batch);
+    TestServer server(std::string("[server]\nio_threads = 3\n") + batch);
+    Caller worker(server, "gw111");
+    // Nothing changes the policy: once the threads exist, it is final.
+    REQUIRE(worker.Call("POST", "/v1/cases", ReportJson("r-io")).status == 201);
+    const auto policies = WaitForPolicies(3, [](const std::vector<int>&) { return true; });
+    CHECK(policies.size() == 3);
+    CHECK(All(policies, SCHED_OTHER));
+  }
 }
 
 }  // namespace

@@ -14,10 +14,10 @@
 #include "engine/case.h"
 #include "gridcare/v1/case.pb.h"
 #include "gridcare/v1/session.pb.h"
-#include "storage/password_hash.h"
 #include "storage/sqlite_store.h"
 #include "tests/support/http_client.h"
 #include "tests/support/temp_dir.h"
+#include "util/crypto.h"
 
 namespace gridcare::testing {
 
@@ -45,7 +45,7 @@ inline void SeedCity(const std::string& db_path) {
       {"hotline", Role::kHotlineOperator, "C"},   {"supT1", Role::kSupervisor, "T1"},
       {"supC", Role::kSupervisor, "C"},           {"admin", Role::kAdmin, "C"},
   };
-  const auto hash = storage::HashPassword(kPassword);
+  const auto hash = util::HashPassword(kPassword);
   REQUIRE(hash.ok());
   std::vector<engine::User> users;
   for (const auto& [name, role, unit] : people) {

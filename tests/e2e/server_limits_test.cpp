@@ -1,12 +1,6 @@
 // The HTTP server's defences and its shutdown, from the outside: read and idle timeouts,
 // the connection cap, the header limit, answering in-flight requests on a graceful stop,
 // and `gridcare serve` exiting 0 on SIGTERM.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <google/protobuf/util/json_util.h>
 
 #include <catch2/catch.hpp>
@@ -32,80 +26,6 @@ using Clock = std::chrono::steady_clock;
 constexpr char kShortTimeouts[] =
     "[server]\nread_timeout = \"1s\"\nidle_timeout = \"1s\"\nmax_connections = 8\n"
     "max_header_bytes = 4096\n";
-
-// A bare TCP connection, for talking to the server in ways a well-behaved client does not.
-class RawConn {
- public:
-  explicit RawConn(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawConn() { Close(); }
-  RawConn(const RawConn&) = delete;
-  RawConn& operator=(const RawConn&) = delete;
-
-  bool connected() const { return connected_; }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  // False when the peer has closed (EPIPE / ECONNRESET).
-  bool Send(const std::string& bytes) {
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      sent += static_cast<size_t>(n);
-    }
-    return true;
-  }
-
-  // Reads until the peer closes (true) or the deadline passes (false); data goes to `out`.
-  bool ReadToEof(std::chrono::milliseconds timeout, std::string* out = nullptr) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[8192];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return true;  // orderly close or reset: either way the server let go
-      if (out) out->append(buf, static_cast<size_t>(n));
-    }
-  }
-
-  // Reads until `needle` has arrived; false at the deadline or on close.
-  bool ReadUntil(const std::string& needle, std::chrono::milliseconds timeout, std::string* out) {
-    const auto deadline = Clock::now() + timeout;
-    while (out->find(needle) == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[8192];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return false;
-      out->append(buf, static_cast<size_t>(n));
-    }
-    return true;
-  }
-
-  // Nothing to read yet and not closed.
-  bool Quiet() {
-    pollfd p{fd_, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 0;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -386,10 +306,9 @@ TEST_CASE("gridcare serve exits 0 on SIGTERM with idle and streaming clients con
   HttpClient idle("127.0.0.1", port);  // one request, then the kept-alive connection idles
   REQUIRE(idle.Request("GET", "/healthz").status == 200);
   const std::string token = server.Token("staffT1");
-  HttpClient streamer("127.0.0.1", port);
-  const int stream = streamer.OpenStream("/v1/stream", {{"Authorization", token}});
-  REQUIRE(stream >= 0);
-  CHECK(ReadUntil(stream, ": connected", 5000).find("text/event-stream") != std::string::npos);
+  RawConn stream(port);
+  REQUIRE(stream.Get("/v1/stream", {{"Authorization", token}}));
+  CHECK(stream.ReadUntil(": connected", 5s).find("text/event-stream") != std::string::npos);
 
   const auto start = Clock::now();
   REQUIRE(serve.Signal(SIGTERM));
@@ -398,7 +317,7 @@ TEST_CASE("gridcare serve exits 0 on SIGTERM with idle and streaming clients con
   INFO("stopped after " << Seconds(Clock::now() - start) << " s; output:\n" << serve.output());
   CHECK(WIFEXITED(*status));
   CHECK(WEXITSTATUS(*status) == 0);
-  ::close(stream);
+  stream.Close();
 }
 
 }  // namespace gridcare::testing

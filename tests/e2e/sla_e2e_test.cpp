@@ -22,9 +22,10 @@ TEST_CASE("an unanswered report is escalated twice on real time and seen everywh
                     "[notify]\nretry_base = \"1s\"\n"
                     "[[notify.webhook]]\nname = \"test\"\nurl = \"" + receiver.url() + "\"\n");
   Caller worker(server, "gw111"), city(server, "staffC"), sup(server, "supC");
-  HttpClient stream_client("127.0.0.1", server.port());
-  const int stream = stream_client.OpenStream("/v1/stream", {{"Authorization", city.auth()}});
-  REQUIRE(ReadUntil(stream, ": connected", 5000).find(": connected") != std::string::npos);
+  RawConn stream(server.port());
+  REQUIRE(stream.Get("/v1/stream", {{"Authorization", city.auth()}}));
+  REQUIRE(stream.ReadUntil(": connected", std::chrono::seconds(5)).find(": connected") !=
+          std::string::npos);
 
   const v1::Case c = worker.CaseFrom(worker.Call("POST", "/v1/cases", ReportJson("sla-1")));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -49,11 +50,11 @@ TEST_CASE("an unanswered report is escalated twice on real time and seen everywh
   CHECK(stats.body.find("\"unitId\":\"T1\",\"name\":\"柳城街道\",\"total\":1,\"open\":1,\"overdue\":1") !=
         std::string::npos);
 
-  const std::string seen = ReadUntil(stream, "\"assignedUnitId\":\"C\"", 10000);
+  const std::string seen = stream.ReadUntil("\"assignedUnitId\":\"C\"", std::chrono::seconds(10));
   CHECK(seen.find("\"action\":\"SLA_BREACHED\"") != std::string::npos);
   CHECK(seen.find("\"action\":\"ESCALATED\"") != std::string::npos);
   CHECK(seen.find("\"assignedUnitId\":\"C\"") != std::string::npos);
-  ::close(stream);
+  stream.Close();
 
   auto events = city.Call("GET", "/v1/cases/" + c.id() + "/events");
   CHECK(events.body.find("\"actorId\":\"system\"") != std::string::npos);

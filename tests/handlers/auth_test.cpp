@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "storage/password_hash.h"
 #include "storage/sqlite_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/temp_dir.h"
+#include "util/crypto.h"
 
 namespace gridcare::testing {
 namespace {
@@ -19,7 +19,7 @@ constexpr char kSecret[] = "cache-test-password";
 std::unique_ptr<storage::SqliteStore> StoreWithOneUser(const std::string& path) {
   auto store = storage::SqliteStore::Open(path);
   REQUIRE(store.ok());
-  const auto hash = storage::HashPassword(kSecret);
+  const auto hash = util::HashPassword(kSecret);
   REQUIRE(hash.ok());
   const std::vector<engine::OrgUnit> units = {{"G1", "一网格", engine::OrgLevel::kGrid, ""}};
   const std::vector<engine::User> users = {

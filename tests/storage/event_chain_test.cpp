@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "storage/event_chain.h"
-#include "storage/password_hash.h"
 #include "tests/storage/storage_test_util.h"
+#include "util/crypto.h"
 
 namespace gridcare::testing {
 namespace {
@@ -51,27 +51,27 @@ TEST_CASE("the chain hash covers the previous hash and every field", "[storage]"
 }
 
 TEST_CASE("SHA-256 matches the published test vector", "[storage]") {
-  CHECK(storage::Sha256Hex("abc") ==
+  CHECK(util::Sha256Hex("abc") ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_CASE("argon2id hashes verify only the right password", "[storage]") {
-  auto hash = storage::HashPassword("correct horse");
+  auto hash = util::HashPassword("correct horse");
   REQUIRE(hash.ok());
   CHECK(hash->rfind("$argon2id$", 0) == 0);
   CHECK(hash->find("m=19456,t=2") != std::string::npos);
-  CHECK(storage::VerifyPassword(*hash, "correct horse"));
-  CHECK_FALSE(storage::VerifyPassword(*hash, "wrong horse"));
-  CHECK_FALSE(storage::VerifyPassword("", "correct horse"));
-  CHECK_FALSE(storage::VerifyPassword("not a hash", "correct horse"));
-  auto again = storage::HashPassword("correct horse");
+  CHECK(util::VerifyPassword(*hash, "correct horse"));
+  CHECK_FALSE(util::VerifyPassword(*hash, "wrong horse"));
+  CHECK_FALSE(util::VerifyPassword("", "correct horse"));
+  CHECK_FALSE(util::VerifyPassword("not a hash", "correct horse"));
+  auto again = util::HashPassword("correct horse");
   REQUIRE(again.ok());
   CHECK(*again != *hash);  // salted
 }
 
 TEST_CASE("random tokens are 32 bytes of hex and differ", "[storage]") {
-  std::string a = storage::RandomToken();
-  std::string b = storage::RandomToken();
+  std::string a = util::RandomToken();
+  std::string b = util::RandomToken();
   CHECK(a.size() == 64);
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(a != b);

@@ -12,10 +12,10 @@
 #include "storage/case_row.h"
 #include "storage/event_chain.h"
 #include "storage/migrations.h"
-#include "storage/password_hash.h"
 #include "tests/support/eventually.h"
 #include "tests/support/temp_dir.h"
 #include "tests/storage/storage_test_util.h"
+#include "util/crypto.h"
 
 namespace gridcare::testing {
 namespace {
@@ -273,7 +273,7 @@ TEST_CASE("org units, users and sessions round-trip; users keep their id on re-i
       {"v1", "美林村", engine::OrgLevel::kVillage, "t1"},
       {"g1", "第一网格", engine::OrgLevel::kGrid, "v1"},
   };
-  auto hash = storage::HashPassword("s3cret-pass");
+  auto hash = util::HashPassword("s3cret-pass");
   REQUIRE(hash.ok());
   engine::User worker{"", "wang", "王网格员", Role::kGridWorker, "g1", *hash};
   engine::User leader{"", "li", "李网格长", Role::kGridLeader, "v1", *hash};
@@ -292,7 +292,7 @@ TEST_CASE("org units, users and sessions round-trip; users keep their id on re-i
   REQUIRE(wang.ok());
   REQUIRE(wang->has_value());
   CHECK((*wang)->display_name == "王网格员");
-  CHECK(storage::VerifyPassword((*wang)->password_hash, "s3cret-pass"));
+  CHECK(util::VerifyPassword((*wang)->password_hash, "s3cret-pass"));
   const std::string wang_id = (*wang)->id;
   reader->reset();
 
@@ -306,12 +306,12 @@ TEST_CASE("org units, users and sessions round-trip; users keep their id on re-i
   REQUIRE(by_id.ok());
   REQUIRE(by_id->has_value());
   CHECK((*by_id)->display_name == "王五");
-  CHECK(storage::VerifyPassword((*by_id)->password_hash, "s3cret-pass"));
+  CHECK(util::VerifyPassword((*by_id)->password_hash, "s3cret-pass"));
   CHECK((*(*again)->ListUsers()).size() == 2);
   CHECK(*(*again)->FindUserById("no-such") == std::nullopt);
   again->reset();
 
-  engine::Session session{storage::Sha256Hex("token"), wang_id, T0(), Hours(12)};
+  engine::Session session{util::Sha256Hex("token"), wang_id, T0(), Hours(12)};
   REQUIRE(store->Write([&](engine::StoreWriter& w) { return w.SaveSession(session); }).ok());
   {
     auto r = store->Read();

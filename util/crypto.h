@@ -1,5 +1,5 @@
-// Password hashing with argon2id (libsodium's crypto_pwhash_str), and random tokens.
-// Not sessions: handlers/ decides when to issue or check one.
+// Password hashing with argon2id (libsodium's crypto_pwhash_str), random tokens and SHA-256.
+// Not sessions or policy: handlers/ decides when to issue or check a token, storage/ what to hash.
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 
 #include "engine/status.h"
 
-namespace gridcare::storage {
+namespace gridcare::util {
 
 // The encoded argon2id string ($argon2id$v=19$m=...,t=...,p=...$salt$hash).
 engine::Result<std::string> HashPassword(std::string_view password);
@@ -17,4 +17,4 @@ std::string RandomToken();
 // Hex SHA-256 of arbitrary bytes.
 std::string Sha256Hex(std::string_view bytes);
 
-}  // namespace gridcare::storage
+}  // namespace gridcare::util

@@ -10,7 +10,7 @@
 #include <thread>
 #include <utility>
 
-namespace gridcare::storage {
+namespace gridcare::util {
 
 // Runs `body` on a new thread named `name` (at most 15 characters: the kernel's limit).
 template <typename Body>
@@ -33,4 +33,4 @@ inline void StopThread(std::mutex& mu, bool& stop, std::condition_variable& wake
   if (thread.joinable()) thread.join();
 }
 
-}  // namespace gridcare::storage
+}  // namespace gridcare::util

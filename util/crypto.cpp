@@ -1,12 +1,12 @@
 // argon2id password hashes, random bearer tokens and SHA-256, all from libsodium.
 // Not sessions or policy: handlers/ decides when to hash, verify or issue.
-#include "storage/password_hash.h"
+#include "util/crypto.h"
 
 #include <sodium.h>
 
 #include <array>
 
-namespace gridcare::storage {
+namespace gridcare::util {
 
 namespace {
 
@@ -66,4 +66,4 @@ std::string Sha256Hex(std::string_view bytes) {
   return Hex(digest.data(), digest.size());
 }
 
-}  // namespace gridcare::storage
+}  // namespace gridcare::util
