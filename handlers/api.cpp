@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "engine/actions.h"
 #include "handlers/api_support.h"
 #include "handlers/endpoints.h"
 
@@ -20,12 +21,7 @@ std::optional<engine::CaseId> ParseCaseId(std::string_view text) {
 }
 
 // Route labels stay a fixed set, whatever paths clients make up.
-bool IsKnownAction(const std::string& action) {
-  for (const std::string_view a : kActionNames) {
-    if (action == a) return true;
-  }
-  return false;
-}
+bool IsKnownAction(const std::string& action) { return !engine::RowsForAction(action).empty(); }
 
 HttpResponse NoSuchEndpoint(const HttpRequest& request, bool binary) {
   return ErrorReply(engine::NotFound("no endpoint " + request.method + " " + request.target),
