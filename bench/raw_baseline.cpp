@@ -139,8 +139,9 @@ std::vector<engine::Decision> RawBaseline::Decide(int n) {
     const int i = decided_++;
     const Grid& g = city_.grids[static_cast<size_t>(i) % city_.grids.size()];
     const engine::NewCase c = SampleReport("raw-" + std::to_string(i), g.id);
-    auto d = engine::DecideCreate(c, workers_[static_cast<size_t>(i) % workers_.size()], now,
-                                  i + 1, engine::FormatCaseNumber("NA", year, i + 1), rules);
+    auto d = engine::DecideCreate(
+        c, workers_[static_cast<size_t>(i) % workers_.size()], now, rules,
+        engine::FixedNumbering(i + 1, engine::FormatCaseNumber("NA", year, i + 1)));
     if (!d.ok()) Die("DecideCreate: " + d.status().ToString());
     decisions.push_back(std::move(d).value());
   }

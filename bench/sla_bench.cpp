@@ -165,10 +165,10 @@ class CaseMaker {
     n.description = "父母外出务工，孩子由年迈祖母照看，近期祖母住院，孩子独自在家。";
     n.address = "基准市第1街道第1社区3号";
     n.subjects = {{"小明", engine::SubjectRole::kChild, 9, "", ""}};
-    auto d = engine::DecideCreate(n, workers_[g], created, id,
-                                  engine::FormatCaseNumber("NA", engine::ChinaYear(created),
-                                                           static_cast<int>(id)),
-                                  rules_);
+    auto d = engine::DecideCreate(
+        n, workers_[g], created, rules_,
+        engine::FixedNumbering(id, engine::FormatCaseNumber("NA", engine::ChinaYear(created),
+                                                            static_cast<int>(id))));
     if (!d.ok()) Die("DecideCreate: " + d.status().ToString());
     if (!warned) return std::move(d).value();
     const engine::Case& c = d->after;

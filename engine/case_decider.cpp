@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "engine/actions.h"
 #include "engine/case_fields.h"
 #include "engine/scope.h"
 #include "engine/sla_duration.h"
@@ -157,29 +158,14 @@ bool ActorMatches(ActorRule rule, const Actor& actor, const Case& c, const Comma
 
 bool AnyRuleMatches(const Transition& t, const Actor& actor, const Case& c,
                     const CommandRequest& req, const OrgTree& tree) {
-  for (std::uint16_t bit = 1; bit != 0 && bit <= t.who; bit <<= 1) {
-    if ((t.who & bit) && ActorMatches(static_cast<ActorRule>(bit), actor, c, req, tree)) {
+  using Bits = ActorRules::Bits;
+  const Bits who = t.who.bits();
+  for (Bits bit = 1; bit != 0 && bit <= who; bit = static_cast<Bits>(bit << 1)) {
+    if ((who & bit) && ActorMatches(static_cast<ActorRule>(bit), actor, c, req, tree)) {
       return true;
     }
   }
   return false;
-}
-
-std::string_view Verb(Command command) {
-  switch (command) {
-    case Command::kVerifyConfirm:
-    case Command::kVerifyReject: return "verify";
-    case Command::kAccept: return "accept";
-    case Command::kEscalate: return "escalate";
-    case Command::kReassign: return "reassign";
-    case Command::kResolve: return "resolve";
-    case Command::kFollowUpSatisfied:
-    case Command::kFollowUpUnsatisfied: return "follow up";
-    case Command::kWithdraw: return "withdraw";
-    case Command::kComment: return "comment on";
-    case Command::kUrge: return "urge";
-    default: return "fire a deadline on";
-  }
 }
 
 // The pending deadline a system command fires, so a stale or repeated firing is refused.
@@ -210,12 +196,120 @@ CaseEvent MakeEvent(const Case& after, int seq, const Actor& actor, TimePoint no
   return e;
 }
 
+const Transition* FirstAdmitting(std::span<const Transition> rows, const Actor& actor,
+                                 const Case& c, const CommandRequest& req, const OrgTree& tree) {
+  for (const Transition& t : rows) {
+    if (AnyRuleMatches(t, actor, c, req, tree)) return &t;
+  }
+  return nullptr;
+}
+
+// The row to apply after `row` brought the case to `c`, or null: none is named, its guard
+// does not hold, or it would move the case up from the top unit.
+const Transition* FollowOn(const Transition& row, const Case& c, const Actor& actor,
+                           const CommandRequest& req, const SlaWindows& windows,
+                           const OrgTree& tree) {
+  if (!row.then.command) return nullptr;
+  if (row.then.when == When::kPolicyEscalatesResolveBreach && !windows.escalate_resolve_breach) {
+    return nullptr;
+  }
+  const Transition* next = FirstAdmitting(RowsFor(c.state, *row.then.command), actor, c, req, tree);
+  if (next == nullptr) return nullptr;
+  if (next->effects.Has(Effect::kMoveToParent) && tree.Parent(c.assigned_unit_id) == nullptr) {
+    return nullptr;
+  }
+  return next;
+}
+
+// Applies one row's effects and its next state to `c`; the error its arguments or the
+// case's position can cause (a move up from the top unit, a bad reassign target).
+Status ApplyRow(const Transition& row, const CommandRequest& req, TimePoint now,
+                const OrgTree& tree, Clocks& clocks, Case& c) {
+  const auto& windows = clocks.windows();
+  const Effects fx = row.effects;
+  if (fx.Has(Effect::kMoveToParent)) {
+    const OrgUnit* parent = tree.Parent(c.assigned_unit_id);
+    if (parent == nullptr) {
+      return FailedPrecondition("case " + c.number + " is already at the top unit " +
+                                c.assigned_unit_id + "; it cannot be escalated further");
+    }
+    c.assigned_unit_id = parent->id;
+  }
+  if (fx.Has(Effect::kMoveToTarget)) {
+    if (req.target_unit_id.empty()) return InvalidArgument("unitId: required to reassign");
+    const OrgUnit* target = tree.Find(req.target_unit_id);
+    if (target == nullptr) return InvalidArgument("unitId: no unit " + req.target_unit_id);
+    if (target->level == OrgLevel::kGrid) {
+      return InvalidArgument("unitId: " + target->id + " is a grid; cases are handled by "
+                             "villages, townships, the city or departments");
+    }
+    if (target->id == c.assigned_unit_id) {
+      return FailedPrecondition("case " + c.number + " is already assigned to " + target->id);
+    }
+    c.assigned_unit_id = target->id;
+  }
+  if (fx.Has(Effect::kCountEscalation)) ++c.escalations;
+  if (fx.Has(Effect::kRestartResponseClock)) {
+    clocks.StartResponse(c, now, windows.escalated_response);
+  }
+  if (fx.Has(Effect::kRespond)) {
+    if (!c.respond_time) c.respond_time = now;
+    StopResponseClock(c);
+    if (!c.resolve_due_time) {
+      c.resolve_due_time = clocks.Add(now, windows.resolve, "resolution");
+      c.pending_resolve_due = c.resolve_due_time;
+    }
+  }
+  if (fx.Has(Effect::kResolveNow)) {
+    c.resolve_time = now;
+    c.pending_resolve_due.reset();
+    c.follow_up_due_time = clocks.Add(now, windows.follow_up, "follow-up");
+    c.pending_follow_up_due = c.follow_up_due_time;
+  }
+  if (fx.Has(Effect::kReopen)) {
+    c.resolve_time.reset();
+    c.follow_up_due_time.reset();
+    c.pending_follow_up_due.reset();
+    c.resolve_overdue = false;
+    c.follow_up_overdue = false;
+    c.resolve_due_time = clocks.Add(now, windows.resolve, "resolution");
+    c.pending_resolve_due = c.resolve_due_time;
+  }
+  if (fx.Has(Effect::kCloseNow)) {
+    c.close_time = now;
+    StopAllClocks(c);
+  }
+  if (fx.Has(Effect::kStopAllClocks)) StopAllClocks(c);
+  if (fx.Has(Effect::kClearWarning)) c.pending_response_warn.reset();
+  if (fx.Has(Effect::kBreachResponse)) {
+    c.overdue = true;
+    StopResponseClock(c);
+  }
+  if (fx.Has(Effect::kBreachResolve)) {
+    c.resolve_overdue = true;
+    c.pending_resolve_due.reset();
+  }
+  if (fx.Has(Effect::kBreachFollowUp)) {
+    c.follow_up_overdue = true;
+    c.pending_follow_up_due.reset();
+  }
+  if (fx.Has(Effect::kForgetResolveDue)) c.resolve_due_time.reset();
+  c.state = row.to;
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string FormatCaseNumber(const std::string& prefix, int year, int serial) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "-%04d-%06d", year, serial);
   return prefix + buf;
+}
+
+TakeNumbering FixedNumbering(CaseId id, std::string number) {
+  return [id, number = std::move(number)]() -> Result<CaseNumbering> {
+    return CaseNumbering{id, number};
+  };
 }
 
 int ChinaYear(TimePoint t) {
@@ -232,7 +326,9 @@ std::vector<Command> AllowedCommands(const Case& c, const Actor& actor, const Or
   probe.target_unit_id = actor.unit_id;
   for (const Transition& t : TransitionTable()) {
     if (t.from != c.state) continue;
-    if ((t.effects & kMoveToParent) && tree.Parent(c.assigned_unit_id) == nullptr) continue;
+    if (t.effects.Has(Effect::kMoveToParent) && tree.Parent(c.assigned_unit_id) == nullptr) {
+      continue;
+    }
     probe.command = t.command;
     if (AnyRuleMatches(t, actor, c, probe, tree) &&
         std::find(out.begin(), out.end(), t.command) == out.end()) {
@@ -252,25 +348,8 @@ Command CommandForDeadline(DeadlineKind kind) {
   return Command::kResponseBreach;
 }
 
-Result<Decision> DecideCreate(const NewCase& req, const Actor& actor, TimePoint now, CaseId id,
-                              const std::string& number, const RuleBook& rules) {
-  GC_ASSIGN_OR_RETURN(Decision d, DraftCreate(req, actor, now, rules));
-  NumberCreate(d, id, number);
-  return d;
-}
-
-void NumberCreate(Decision& draft, CaseId id, const std::string& number) {
-  draft.after.id = id;
-  draft.after.number = number;
-  for (CaseEvent& e : draft.events) {
-    e.case_id = id;
-    // The number is one of the projected fields (case_fields.cpp); the id is not.
-    e.changes.insert_or_assign("number", number);
-  }
-}
-
-Result<Decision> DraftCreate(const NewCase& req, const Actor& actor, TimePoint now,
-                             const RuleBook& rules) {
+Result<Decision> DecideCreate(const NewCase& req, const Actor& actor, TimePoint now,
+                              const RuleBook& rules, const TakeNumbering& take_numbering) {
   if (IsBlank(req.request_id)) return InvalidArgument("requestId: required");
   GC_RETURN_IF_ERROR(CheckLength(req.request_id, kMaxRequestId, "requestId"));
   if (IsBlank(req.title)) return InvalidArgument("title: required");
@@ -287,9 +366,12 @@ Result<Decision> DraftCreate(const NewCase& req, const Actor& actor, TimePoint n
     return InvalidArgument("gridId: " + grid_id + " is not a grid unit");
   }
   GC_RETURN_IF_ERROR(CheckMayReportFrom(actor, grid_id, rules.tree));
+  GC_ASSIGN_OR_RETURN(CaseNumbering numbering, take_numbering());
 
   Decision d;
   Case& c = d.after;
+  c.id = numbering.id;
+  c.number = std::move(numbering.number);
   c.request_id = req.request_id;
   c.channel = req.channel;
   c.category = req.category;
@@ -318,6 +400,7 @@ Result<Decision> DraftCreate(const NewCase& req, const Actor& actor, TimePoint n
 Result<Decision> DecideCommand(const Case& before, const CommandRequest& req, const Actor& actor,
                                TimePoint now, const RuleBook& rules) {
   const bool system = actor.role == Role::kSystem;
+  const std::string verb(InfoFor(req.command).verb);
   if (!system && !CanRead(actor, before, rules.tree)) {
     return NotFound("case " + std::to_string(before.id) + " not found");
   }
@@ -328,20 +411,13 @@ Result<Decision> DecideCommand(const Case& before, const CommandRequest& req, co
   }
   const auto rows = RowsFor(before.state, req.command);
   if (rows.empty()) {
-    return FailedPrecondition("cannot " + std::string(Verb(req.command)) + " a case in state " +
+    return FailedPrecondition("cannot " + verb + " a case in state " +
                               std::string(Name(before.state)));
   }
-  const Transition* row = nullptr;
-  for (const Transition& t : rows) {
-    if (AnyRuleMatches(t, actor, before, req, rules.tree)) {
-      row = &t;
-      break;
-    }
-  }
+  const Transition* row = FirstAdmitting(rows, actor, before, req, rules.tree);
   if (row == nullptr) {
-    return PermissionDenied("you may not " + std::string(Verb(req.command)) + " case " +
-                            before.number + " (" + std::string(Name(actor.role)) + " of " +
-                            actor.unit_id + ")");
+    return PermissionDenied("you may not " + verb + " case " + before.number + " (" +
+                            std::string(Name(actor.role)) + " of " + actor.unit_id + ")");
   }
   if (system) {
     const auto pending = PendingFor(before, req.command);
@@ -349,8 +425,8 @@ Result<Decision> DecideCommand(const Case& before, const CommandRequest& req, co
       return FailedPrecondition("deadline already handled or no longer pending");
     }
   }
-  if (row->needs_note && IsBlank(req.note)) {
-    return InvalidArgument("note: required to " + std::string(Verb(req.command)) + " a case");
+  if (row->note == Note::kRequired && IsBlank(req.note)) {
+    return InvalidArgument("note: required to " + verb + " a case");
   }
   GC_RETURN_IF_ERROR(CheckLength(req.note, kMaxNote, "note"));
 
@@ -358,105 +434,25 @@ Result<Decision> DecideCommand(const Case& before, const CommandRequest& req, co
   Case& c = d.after;
   c = before;
   Clocks clocks(rules, c, d.warnings);
-  const auto& windows = clocks.windows();
-  const std::uint32_t fx = row->effects;
-  std::optional<TimePoint> fired_due = system ? PendingFor(before, req.command) : std::nullopt;
+  const std::optional<TimePoint> fired_due =
+      system ? PendingFor(before, req.command) : std::nullopt;
 
-  if (fx & kMoveToParent) {
-    const OrgUnit* parent = rules.tree.Parent(c.assigned_unit_id);
-    if (parent == nullptr) {
-      return FailedPrecondition("case " + c.number + " is already at the top unit " +
-                                c.assigned_unit_id + "; it cannot be escalated further");
-    }
-    c.assigned_unit_id = parent->id;
-  }
-  if (fx & kMoveToTarget) {
-    if (req.target_unit_id.empty()) return InvalidArgument("unitId: required to reassign");
-    const OrgUnit* target = rules.tree.Find(req.target_unit_id);
-    if (target == nullptr) return InvalidArgument("unitId: no unit " + req.target_unit_id);
-    if (target->level == OrgLevel::kGrid) {
-      return InvalidArgument("unitId: " + target->id + " is a grid; cases are handled by "
-                             "villages, townships, the city or departments");
-    }
-    if (target->id == c.assigned_unit_id) {
-      return FailedPrecondition("case " + c.number + " is already assigned to " + target->id);
-    }
-    c.assigned_unit_id = target->id;
-  }
-  if (fx & kCountEscalation) ++c.escalations;
-  if (fx & kRestartResponseClock) clocks.StartResponse(c, now, windows.escalated_response);
-  if (fx & kRespond) {
-    if (!c.respond_time) c.respond_time = now;
-    StopResponseClock(c);
-    if (!c.resolve_due_time) {
-      c.resolve_due_time = clocks.Add(now, windows.resolve, "resolution");
-      c.pending_resolve_due = c.resolve_due_time;
-    }
-  }
-  if (fx & kResolveNow) {
-    c.resolve_time = now;
-    c.pending_resolve_due.reset();
-    c.follow_up_due_time = clocks.Add(now, windows.follow_up, "follow-up");
-    c.pending_follow_up_due = c.follow_up_due_time;
-  }
-  if (fx & kReopen) {
-    c.resolve_time.reset();
-    c.follow_up_due_time.reset();
-    c.pending_follow_up_due.reset();
-    c.resolve_overdue = false;
-    c.follow_up_overdue = false;
-    c.resolve_due_time = clocks.Add(now, windows.resolve, "resolution");
-    c.pending_resolve_due = c.resolve_due_time;
-  }
-  if (fx & kCloseNow) {
-    c.close_time = now;
-    StopAllClocks(c);
-  }
-  if (fx & kStopAllClocks) StopAllClocks(c);
-  if (fx & kClearWarning) c.pending_response_warn.reset();
-  if (fx & kBreachResponse) {
-    c.overdue = true;
-    StopResponseClock(c);
-  }
-  if (fx & kBreachResolve) {
-    c.resolve_overdue = true;
-    c.pending_resolve_due.reset();
-  }
-  if (fx & kBreachFollowUp) {
-    c.follow_up_overdue = true;
-    c.pending_follow_up_due.reset();
-  }
-  c.state = row->to;
-
+  GC_RETURN_IF_ERROR(ApplyRow(*row, req, now, rules.tree, clocks, c));
   CaseEvent e = MakeEvent(c, before.version + 1, actor, now, row->records, before.state, req.note);
   e.due_time = fired_due;
   e.changes = DiffCaseFields(before, c);
   d.events.push_back(std::move(e));
 
-  // After a response breach (or, when the policy asks, a resolution breach) the parent unit
-  // takes over with a fresh window — recorded as a second event so the trail shows the
-  // breach and the move separately.
-  const bool escalate_after = (fx & kBreachResponse) ||
-                              ((fx & kBreachResolve) && windows.escalate_resolve_breach);
-  if (escalate_after) {
-    if (const OrgUnit* parent = rules.tree.Parent(c.assigned_unit_id)) {
-      const Case breached = c;
-      c.assigned_unit_id = parent->id;
-      c.state = c.state == CaseState::kReported ? CaseState::kReported : CaseState::kAssigned;
-      ++c.escalations;
-      clocks.StartResponse(c, now, windows.escalated_response);
-      if (fx & kBreachResolve) {
-        // The new unit's resolution window starts when it accepts.
-        c.resolve_due_time.reset();
-      }
-      CaseEvent up = MakeEvent(c, before.version + 2, actor, now, EventAction::kEscalated,
-                               breached.state,
-                               (fx & kBreachResolve) ? "办结超时，自动上报至上级单位"
-                                                     : "响应超时，自动上报至上级单位");
-      up.due_time = fired_due;
-      up.changes = DiffCaseFields(breached, c);
-      d.events.push_back(std::move(up));
-    }
+  // A follow-on (the escalation after a breach) is recorded as a second event, so the trail
+  // shows the breach and the move separately; its note says why the system moved the case.
+  if (const Transition* next = FollowOn(*row, c, actor, req, clocks.windows(), rules.tree)) {
+    const Case first = c;
+    GC_RETURN_IF_ERROR(ApplyRow(*next, req, now, rules.tree, clocks, c));
+    CaseEvent up = MakeEvent(c, before.version + 2, actor, now, next->records, first.state,
+                             std::string(InfoFor(next->command).label));
+    up.due_time = fired_due;
+    up.changes = DiffCaseFields(first, c);
+    d.events.push_back(std::move(up));
   }
   c.version = before.version + static_cast<int>(d.events.size());
   c.update_time = now;

@@ -2,6 +2,7 @@
 // new case and the audit events — or the error, with a code and a message. No I/O.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,24 +34,25 @@ std::string FormatCaseNumber(const std::string& prefix, int year, int serial);
 // The year, in China time, of `t` — the year a case number counts in.
 int ChinaYear(TimePoint t);
 
-// Validates a new report and builds the case in REPORTED, assigned to its grid's village,
-// with its response clock running. `id` and `number` come from the store.
-// = DraftCreate, then NumberCreate.
-Result<Decision> DecideCreate(const NewCase& request, const Actor& actor, TimePoint now,
-                              CaseId id, const std::string& number, const RuleBook& rules);
+// A new case's id and number, which the store hands out inside the write transaction.
+struct CaseNumbering {
+  CaseId id = 0;
+  std::string number;
+};
+using TakeNumbering = std::function<Result<CaseNumbering>()>;
+// A numbering decided beforehand (tests, benchmarks).
+TakeNumbering FixedNumbering(CaseId id, std::string number);
 
-// DecideCreate in the two steps a server takes: the draft is everything that does not need
-// the store, so it is built before the command queues for the single writer; the writer
-// only numbers it. The draft's case has id 0 and an empty number.
-Result<Decision> DraftCreate(const NewCase& request, const Actor& actor, TimePoint now,
-                             const RuleBook& rules);
-// Gives a draft its store-assigned id and number: in the case, its event and the fields the
-// event records. Overwrites, so a write that is run again may number the same draft again.
-void NumberCreate(Decision& draft, CaseId id, const std::string& number);
+// Validates a new report and builds the case in REPORTED, assigned to its grid's village,
+// with its response clock running. `take_numbering` is asked once, for the case's id and
+// number, only after every check has passed: a refused report takes no number.
+Result<Decision> DecideCreate(const NewCase& request, const Actor& actor, TimePoint now,
+                              const RuleBook& rules, const TakeNumbering& take_numbering);
 
 // Applies one command to `before`. Checks, in order: the actor can read the case
 // (else NOT_FOUND), the expected version (ABORTED), that the command applies in this state
 // (FAILED_PRECONDITION), that this actor may do it (PERMISSION_DENIED), then its arguments.
+// A row with a follow-on (the escalation after an SLA breach) adds a second event.
 Result<Decision> DecideCommand(const Case& before, const CommandRequest& request,
                                const Actor& actor, TimePoint now, const RuleBook& rules);
 

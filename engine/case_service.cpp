@@ -1,6 +1,5 @@
 // CaseService: reads the clock once per command, runs the decider inside the store's write
-// transaction (so the decision is made on the committed row; a new report, which has no
-// row yet, is drafted before and only numbered there), and logs reads.
+// transaction (so the decision is made on the committed row), and logs reads.
 #include "engine/case_service.h"
 
 #include <future>
@@ -121,48 +120,43 @@ void CaseService::Finish(std::shared_ptr<Op> op, Status status, Executor continu
 
 void CaseService::CreateAsync(const Actor& actor, NewCase request, Executor continue_on,
                               Done<CreateResult> done) {
-  struct Op : Pending<NewCase, CreateResult> {
-    using Pending::Pending;
-    Result<Decision> draft = Internal("not drafted");
-    bool created = false;  // set by the write callback: the draft was numbered and saved
-  };
+  using Op = Pending<NewCase, CreateResult>;
   auto op = std::make_shared<Op>(actor, std::move(request), tree(), clock_.Now());
-  // Drafted on the caller's thread, before the command queues: the writer is the one
-  // thread every write waits for, so it only does what needs the store.
-  op->draft = DraftCreate(op->request, op->actor, op->now, RuleBook{*op->tree, sla_, calendar_});
   store_.WriteAsync(
       [this, op](StoreWriter& w) -> Status {
         const Actor& actor = op->actor;
-        op->created = false;
         op->queued_notifications = false;
         // Inside the write transaction: a retry racing the original sees its commit. Before
-        // the draft's own errors, as a retry of a case already filed gets that case back.
+        // the report is judged, as a retry of a case already filed gets that case back.
         GC_ASSIGN_OR_RETURN(auto existing,
                             w.FindCaseByRequestId(actor.user_id, op->request.request_id));
         if (existing) {
           GC_ASSIGN_OR_RETURN(auto c, w.GetCase(*existing));
           if (!c) return Internal("idempotency key points at missing case " +
                                   std::to_string(*existing));
+          op->events.clear();
+          op->warnings.clear();
           op->value = {std::move(*c), false};
           return Status::Ok();
         }
-        GC_RETURN_IF_ERROR(op->draft);
-        GC_ASSIGN_OR_RETURN(CaseId id, w.NextCaseId());
-        const int year = ChinaYear(op->now);
-        GC_ASSIGN_OR_RETURN(int serial, w.NextCaseSerial(year));
-        NumberCreate(*op->draft, id, FormatCaseNumber(options_.number_prefix, year, serial));
-        GC_ASSIGN_OR_RETURN(op->queued_notifications, Commit(w, *op->draft, *op->tree));
-        op->created = true;
+        // The numbering is taken only once the report has passed every check, so a refused
+        // report has written nothing and needs no undo (docs/storage.md).
+        const auto take_numbering = [&]() -> Result<CaseNumbering> {
+          GC_ASSIGN_OR_RETURN(CaseId id, w.NextCaseId());
+          const int year = ChinaYear(op->now);
+          GC_ASSIGN_OR_RETURN(int serial, w.NextCaseSerial(year));
+          return CaseNumbering{id, FormatCaseNumber(options_.number_prefix, year, serial)};
+        };
+        GC_ASSIGN_OR_RETURN(Decision d,
+                            DecideCreate(op->request, actor, op->now,
+                                         RuleBook{*op->tree, sla_, calendar_}, take_numbering));
+        GC_ASSIGN_OR_RETURN(op->queued_notifications, Commit(w, d, *op->tree));
+        op->warnings = std::move(d.warnings);
+        op->events = std::move(d.events);
+        op->value = {std::move(d.after), true};
         return Status::Ok();
       },
       [this, op, continue_on = std::move(continue_on), done = std::move(done)](Status s) {
-        // Taken out of the draft only now: the write callback may have run more than once.
-        if (s.ok() && op->created) {
-          Decision& d = *op->draft;
-          op->warnings = std::move(d.warnings);
-          op->events = std::move(d.events);
-          op->value = {std::move(d.after), true};
-        }
         Finish(op, std::move(s), continue_on, done);
       });
 }

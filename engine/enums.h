@@ -11,24 +11,14 @@ namespace gridcare::engine {
 
 enum class CaseState { kReported, kAssigned, kInProgress, kResolved, kClosed, kRejected, kWithdrawn };
 
-// What a person (or the scheduler) asks for. One row per command in transitions.cpp.
+// What a person (or the scheduler) asks for: one row each in actions.def, which also gives
+// its spelling, URL action and label (actions.h); its rows are in transitions.cpp.
 enum class Command {
-  kVerifyConfirm,
-  kVerifyReject,
-  kAccept,
-  kEscalate,
-  kReassign,
-  kResolve,
-  kFollowUpSatisfied,
-  kFollowUpUnsatisfied,
-  kWithdraw,
-  kComment,
-  kUrge,
-  // Automatic, actor "system", fired by deadlines.
-  kResponseWarning,
-  kResponseBreach,
-  kResolveBreach,
-  kFollowUpBreach,
+#define GC_ACTION(id, ...) id,
+#define GC_SCHEDULER_COMMAND(id, ...) id,
+#include "engine/actions.def"
+#undef GC_ACTION
+#undef GC_SCHEDULER_COMMAND
 };
 
 // What the audit trail records (CaseEvent.action in the contract).
@@ -95,16 +85,16 @@ GC_ENUM_NAMES(CaseState, {CaseState::kReported, "REPORTED"}, {CaseState::kAssign
               {CaseState::kInProgress, "IN_PROGRESS"}, {CaseState::kResolved, "RESOLVED"},
               {CaseState::kClosed, "CLOSED"}, {CaseState::kRejected, "REJECTED"},
               {CaseState::kWithdrawn, "WITHDRAWN"})
-GC_ENUM_NAMES(Command, {Command::kVerifyConfirm, "verify:CONFIRM"},
-              {Command::kVerifyReject, "verify:REJECT"}, {Command::kAccept, "accept"},
-              {Command::kEscalate, "escalate"}, {Command::kReassign, "reassign"},
-              {Command::kResolve, "resolve"}, {Command::kFollowUpSatisfied, "followUp:satisfied"},
-              {Command::kFollowUpUnsatisfied, "followUp:unsatisfied"},
-              {Command::kWithdraw, "withdraw"}, {Command::kComment, "comment"},
-              {Command::kUrge, "urge"}, {Command::kResponseWarning, "system:response-warning"},
-              {Command::kResponseBreach, "system:response-breach"},
-              {Command::kResolveBreach, "system:resolve-breach"},
-              {Command::kFollowUpBreach, "system:follow-up-breach"})
+template <>
+struct EnumNames<Command> {
+  static constexpr std::pair<Command, std::string_view> kNames[] = {
+#define GC_ACTION(id, spelling, ...) {Command::id, spelling},
+#define GC_SCHEDULER_COMMAND(id, spelling, ...) {Command::id, spelling},
+#include "engine/actions.def"
+#undef GC_ACTION
+#undef GC_SCHEDULER_COMMAND
+  };
+};
 GC_ENUM_NAMES(EventAction, {EventAction::kReported, "REPORTED"},
               {EventAction::kVerified, "VERIFIED"}, {EventAction::kRejected, "REJECTED"},
               {EventAction::kAccepted, "ACCEPTED"}, {EventAction::kEscalated, "ESCALATED"},

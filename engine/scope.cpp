@@ -58,7 +58,7 @@ std::vector<InboxClause> InboxFor(const Actor& actor, const OrgTree& tree) {
     if (std::find(out.begin(), out.end(), clause) == out.end()) out.push_back(clause);
   };
   for (const Transition& t : TransitionTable()) {
-    if (!t.owes_next_step) continue;
+    if (t.owes != Owes::kInbox) continue;
     if (HasRule(t, ActorRule::kGridLeaderOfVillage) && actor.role == Role::kGridLeader) {
       add(t.from, InboxClause::Field::kVillage);
     }

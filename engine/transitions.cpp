@@ -11,60 +11,70 @@ namespace {
 using S = CaseState;
 using C = Command;
 using E = EventAction;
+using N = Note;
+using O = Owes;
+using R = ActorRule;
+using F = Effect;
 
-constexpr std::uint16_t operator|(ActorRule a, ActorRule b) {
-  return static_cast<std::uint16_t>(a) | static_cast<std::uint16_t>(b);
-}
-constexpr std::uint16_t Only(ActorRule a) { return static_cast<std::uint16_t>(a); }
+constexpr ActorRules kLeaderOrHandler = R::kGridLeaderOfVillage | R::kHandlerOfAssignedUnit;
+constexpr ActorRules kHandler = R::kHandlerOfAssignedUnit;
+constexpr ActorRules kHandlerOrSupervisor = R::kHandlerOfAssignedUnit | R::kSupervisorAboveAssigned;
+constexpr ActorRules kSupervisor = R::kSupervisorAboveAssigned;
+constexpr ActorRules kSupervisorBoth = R::kSupervisorAboveBoth;
+constexpr ActorRules kVisitor = R::kGridWorkerOfGrid | R::kHandlerOfAssignedUnit;
+constexpr ActorRules kReporter = R::kReporter;
+constexpr ActorRules kReader = R::kAnyReader;
+constexpr ActorRules kSystem = R::kSystem;
 
-constexpr auto kLeaderOrHandler = ActorRule::kGridLeaderOfVillage | ActorRule::kHandlerOfAssignedUnit;
-constexpr auto kHandler = Only(ActorRule::kHandlerOfAssignedUnit);
-constexpr auto kHandlerOrSupervisor =
-    ActorRule::kHandlerOfAssignedUnit | ActorRule::kSupervisorAboveAssigned;
-constexpr auto kSupervisor = Only(ActorRule::kSupervisorAboveAssigned);
-constexpr auto kSupervisorBoth = Only(ActorRule::kSupervisorAboveBoth);
-constexpr auto kVisitor = ActorRule::kGridWorkerOfGrid | ActorRule::kHandlerOfAssignedUnit;
-constexpr auto kReporter = Only(ActorRule::kReporter);
-constexpr auto kReader = Only(ActorRule::kAnyReader);
-constexpr auto kSystem = Only(ActorRule::kSystem);
+constexpr Effects kNone{};
+constexpr Effects kEscalation = F::kMoveToParent | F::kCountEscalation | F::kRestartResponseClock;
+constexpr Effects kReassignment = F::kMoveToTarget | F::kRestartResponseClock;
 
-constexpr std::uint32_t kEscalation = kMoveToParent | kCountEscalation | kRestartResponseClock;
-constexpr std::uint32_t kReassignment = kMoveToTarget | kRestartResponseClock;
+// then: the row applied next (Then in transitions.h)
+constexpr Then kAlone{};
+constexpr Then kThenEscalate{C::kEscalateAfterResponseBreach, When::kAlways};
+constexpr Then kThenEscalateByPolicy{C::kEscalateAfterResolveBreach,
+                                     When::kPolicyEscalatesResolveBreach};
 
-// from           command                  who                   to              records            effects          note   owes
+// from           command                  who                   to              records             effects               note          owes       then
 constexpr Transition kTable[] = {
-  {S::kReported,   C::kVerifyConfirm,       kLeaderOrHandler,     S::kAssigned,   E::kVerified,      kNoEffect,       false, true},
-  {S::kReported,   C::kVerifyReject,        kLeaderOrHandler,     S::kRejected,   E::kRejected,      kStopAllClocks,  true,  true},
-  {S::kAssigned,   C::kAccept,              kHandler,             S::kInProgress, E::kAccepted,      kRespond,        false, true},
-  {S::kReported,   C::kEscalate,            kHandlerOrSupervisor, S::kReported,   E::kEscalated,     kEscalation,     true,  false},
-  {S::kAssigned,   C::kEscalate,            kHandlerOrSupervisor, S::kAssigned,   E::kEscalated,     kEscalation,     true,  false},
-  {S::kInProgress, C::kEscalate,            kHandlerOrSupervisor, S::kAssigned,   E::kEscalated,     kEscalation,     true,  false},
-  {S::kReported,   C::kReassign,            kSupervisorBoth,      S::kReported,   E::kReassigned,    kReassignment,   true,  false},
-  {S::kAssigned,   C::kReassign,            kSupervisorBoth,      S::kAssigned,   E::kReassigned,    kReassignment,   true,  false},
-  {S::kInProgress, C::kReassign,            kSupervisorBoth,      S::kAssigned,   E::kReassigned,    kReassignment,   true,  false},
-  {S::kInProgress, C::kResolve,             kHandler,             S::kResolved,   E::kResolved,      kResolveNow,     true,  true},
-  {S::kResolved,   C::kFollowUpSatisfied,   kVisitor,             S::kClosed,     E::kClosed,        kCloseNow,       false, true},
-  {S::kResolved,   C::kFollowUpUnsatisfied, kVisitor,             S::kInProgress, E::kReopened,      kReopen,         false, true},
-  {S::kReported,   C::kWithdraw,            kReporter,            S::kWithdrawn,  E::kWithdrawn,     kStopAllClocks,  false, false},
-  {S::kReported,   C::kComment,             kReader,              S::kReported,   E::kCommented,     kNoEffect,       true,  false},
-  {S::kAssigned,   C::kComment,             kReader,              S::kAssigned,   E::kCommented,     kNoEffect,       true,  false},
-  {S::kInProgress, C::kComment,             kReader,              S::kInProgress, E::kCommented,     kNoEffect,       true,  false},
-  {S::kResolved,   C::kComment,             kReader,              S::kResolved,   E::kCommented,     kNoEffect,       true,  false},
-  {S::kClosed,     C::kComment,             kReader,              S::kClosed,     E::kCommented,     kNoEffect,       true,  false},
-  {S::kRejected,   C::kComment,             kReader,              S::kRejected,   E::kCommented,     kNoEffect,       true,  false},
-  {S::kWithdrawn,  C::kComment,             kReader,              S::kWithdrawn,  E::kCommented,     kNoEffect,       true,  false},
-  {S::kReported,   C::kUrge,                kSupervisor,          S::kReported,   E::kUrged,         kNoEffect,       false, false},
-  {S::kAssigned,   C::kUrge,                kSupervisor,          S::kAssigned,   E::kUrged,         kNoEffect,       false, false},
-  {S::kInProgress, C::kUrge,                kSupervisor,          S::kInProgress, E::kUrged,         kNoEffect,       false, false},
-  {S::kResolved,   C::kUrge,                kSupervisor,          S::kResolved,   E::kUrged,         kNoEffect,       false, false},
+  {S::kReported,   C::kVerifyConfirm,       kLeaderOrHandler,     S::kAssigned,   E::kVerified,       kNone,                N::kOptional, O::kInbox,   kAlone},
+  {S::kReported,   C::kVerifyReject,        kLeaderOrHandler,     S::kRejected,   E::kRejected,       F::kStopAllClocks,    N::kRequired, O::kInbox,   kAlone},
+  {S::kAssigned,   C::kAccept,              kHandler,             S::kInProgress, E::kAccepted,       F::kRespond,          N::kOptional, O::kInbox,   kAlone},
+  {S::kReported,   C::kEscalate,            kHandlerOrSupervisor, S::kReported,   E::kEscalated,      kEscalation,          N::kRequired, O::kNothing, kAlone},
+  {S::kAssigned,   C::kEscalate,            kHandlerOrSupervisor, S::kAssigned,   E::kEscalated,      kEscalation,          N::kRequired, O::kNothing, kAlone},
+  {S::kInProgress, C::kEscalate,            kHandlerOrSupervisor, S::kAssigned,   E::kEscalated,      kEscalation,          N::kRequired, O::kNothing, kAlone},
+  {S::kReported,   C::kReassign,            kSupervisorBoth,      S::kReported,   E::kReassigned,     kReassignment,        N::kRequired, O::kNothing, kAlone},
+  {S::kAssigned,   C::kReassign,            kSupervisorBoth,      S::kAssigned,   E::kReassigned,     kReassignment,        N::kRequired, O::kNothing, kAlone},
+  {S::kInProgress, C::kReassign,            kSupervisorBoth,      S::kAssigned,   E::kReassigned,     kReassignment,        N::kRequired, O::kNothing, kAlone},
+  {S::kInProgress, C::kResolve,             kHandler,             S::kResolved,   E::kResolved,       F::kResolveNow,       N::kRequired, O::kInbox,   kAlone},
+  {S::kResolved,   C::kFollowUpSatisfied,   kVisitor,             S::kClosed,     E::kClosed,         F::kCloseNow,         N::kOptional, O::kInbox,   kAlone},
+  {S::kResolved,   C::kFollowUpUnsatisfied, kVisitor,             S::kInProgress, E::kReopened,       F::kReopen,           N::kOptional, O::kInbox,   kAlone},
+  {S::kReported,   C::kWithdraw,            kReporter,            S::kWithdrawn,  E::kWithdrawn,      F::kStopAllClocks,    N::kOptional, O::kNothing, kAlone},
+  {S::kReported,   C::kComment,             kReader,              S::kReported,   E::kCommented,      kNone,                N::kRequired, O::kNothing, kAlone},
+  {S::kAssigned,   C::kComment,             kReader,              S::kAssigned,   E::kCommented,      kNone,                N::kRequired, O::kNothing, kAlone},
+  {S::kInProgress, C::kComment,             kReader,              S::kInProgress, E::kCommented,      kNone,                N::kRequired, O::kNothing, kAlone},
+  {S::kResolved,   C::kComment,             kReader,              S::kResolved,   E::kCommented,      kNone,                N::kRequired, O::kNothing, kAlone},
+  {S::kClosed,     C::kComment,             kReader,              S::kClosed,     E::kCommented,      kNone,                N::kRequired, O::kNothing, kAlone},
+  {S::kRejected,   C::kComment,             kReader,              S::kRejected,   E::kCommented,      kNone,                N::kRequired, O::kNothing, kAlone},
+  {S::kWithdrawn,  C::kComment,             kReader,              S::kWithdrawn,  E::kCommented,      kNone,                N::kRequired, O::kNothing, kAlone},
+  {S::kReported,   C::kUrge,                kSupervisor,          S::kReported,   E::kUrged,          kNone,                N::kOptional, O::kNothing, kAlone},
+  {S::kAssigned,   C::kUrge,                kSupervisor,          S::kAssigned,   E::kUrged,          kNone,                N::kOptional, O::kNothing, kAlone},
+  {S::kInProgress, C::kUrge,                kSupervisor,          S::kInProgress, E::kUrged,          kNone,                N::kOptional, O::kNothing, kAlone},
+  {S::kResolved,   C::kUrge,                kSupervisor,          S::kResolved,   E::kUrged,          kNone,                N::kOptional, O::kNothing, kAlone},
   // Automatic, by actor "system", when a stored deadline falls.
-  {S::kReported,   C::kResponseWarning,     kSystem,              S::kReported,   E::kSlaWarning,    kClearWarning,   false, false},
-  {S::kAssigned,   C::kResponseWarning,     kSystem,              S::kAssigned,   E::kSlaWarning,    kClearWarning,   false, false},
-  {S::kReported,   C::kResponseBreach,      kSystem,              S::kReported,   E::kSlaBreached,   kBreachResponse, false, false},
-  {S::kAssigned,   C::kResponseBreach,      kSystem,              S::kAssigned,   E::kSlaBreached,   kBreachResponse, false, false},
-  {S::kAssigned,   C::kResolveBreach,       kSystem,              S::kAssigned,   E::kResolveOverdue, kBreachResolve, false, false},
-  {S::kInProgress, C::kResolveBreach,       kSystem,              S::kInProgress, E::kResolveOverdue, kBreachResolve, false, false},
-  {S::kResolved,   C::kFollowUpBreach,      kSystem,              S::kResolved,   E::kFollowUpOverdue, kBreachFollowUp, false, false},
+  {S::kReported,   C::kResponseWarning,     kSystem,              S::kReported,   E::kSlaWarning,     F::kClearWarning,     N::kOptional, O::kNothing, kAlone},
+  {S::kAssigned,   C::kResponseWarning,     kSystem,              S::kAssigned,   E::kSlaWarning,     F::kClearWarning,     N::kOptional, O::kNothing, kAlone},
+  {S::kReported,   C::kResponseBreach,      kSystem,              S::kReported,   E::kSlaBreached,    F::kBreachResponse,   N::kOptional, O::kNothing, kThenEscalate},
+  {S::kAssigned,   C::kResponseBreach,      kSystem,              S::kAssigned,   E::kSlaBreached,    F::kBreachResponse,   N::kOptional, O::kNothing, kThenEscalate},
+  {S::kAssigned,   C::kResolveBreach,       kSystem,              S::kAssigned,   E::kResolveOverdue, F::kBreachResolve,    N::kOptional, O::kNothing, kThenEscalateByPolicy},
+  {S::kInProgress, C::kResolveBreach,       kSystem,              S::kInProgress, E::kResolveOverdue, F::kBreachResolve,    N::kOptional, O::kNothing, kThenEscalateByPolicy},
+  {S::kResolved,   C::kFollowUpBreach,      kSystem,              S::kResolved,   E::kFollowUpOverdue, F::kBreachFollowUp,  N::kOptional, O::kNothing, kAlone},
+  // Only as the follow-on of a breach above: the parent unit takes over with a fresh window.
+  {S::kReported,   C::kEscalateAfterResponseBreach, kSystem,     S::kReported,   E::kEscalated,      kEscalation,          N::kOptional, O::kNothing, kAlone},
+  {S::kAssigned,   C::kEscalateAfterResponseBreach, kSystem,     S::kAssigned,   E::kEscalated,      kEscalation,          N::kOptional, O::kNothing, kAlone},
+  {S::kAssigned,   C::kEscalateAfterResolveBreach,  kSystem,     S::kAssigned,   E::kEscalated,      kEscalation | F::kForgetResolveDue, N::kOptional, O::kNothing, kAlone},
+  {S::kInProgress, C::kEscalateAfterResolveBreach,  kSystem,     S::kAssigned,   E::kEscalated,      kEscalation | F::kForgetResolveDue, N::kOptional, O::kNothing, kAlone},
 };
 
 }  // namespace
@@ -86,12 +96,6 @@ bool IsRecordableTransition(EventAction action, std::optional<CaseState> from, C
                             Role actor_role) {
   if (!from) return action == E::kReported && to == S::kReported && actor_role != Role::kSystem;
   const bool system = actor_role == Role::kSystem;
-  // The ESCALATED that follows an SLA breach moves the case up like a manual escalation:
-  // REPORTED stays REPORTED, anything being handled becomes ASSIGNED to the new unit.
-  if (system && action == E::kEscalated) {
-    return (*from == S::kReported && to == S::kReported) ||
-           ((*from == S::kAssigned || *from == S::kInProgress) && to == S::kAssigned);
-  }
   for (const Transition& t : kTable) {
     if (t.records == action && t.from == *from && t.to == to &&
         HasRule(t, ActorRule::kSystem) == system) {

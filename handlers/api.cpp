@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "engine/actions.h"
 #include "handlers/api_support.h"
 #include "handlers/endpoints.h"
 
@@ -20,12 +21,7 @@ std::optional<engine::CaseId> ParseCaseId(std::string_view text) {
 }
 
 // Route labels stay a fixed set, whatever paths clients make up.
-bool IsKnownAction(const std::string& action) {
-  for (const std::string_view a : kActionNames) {
-    if (action == a) return true;
-  }
-  return false;
-}
+bool IsKnownAction(const std::string& action) { return !engine::RowsForAction(action).empty(); }
 
 HttpResponse NoSuchEndpoint(const HttpRequest& request, bool binary) {
   return ErrorReply(engine::NotFound("no endpoint " + request.method + " " + request.target),
@@ -59,30 +55,10 @@ HttpResponse ServeConsole(const StaticFiles& console, const HttpRequest& request
 }  // namespace
 
 HttpHandler Api::AsHttpHandler() {
-  return {[this](const HttpRequest& r, const Responder& respond) {
-            return TryHandleInline(r, respond);
-          },
-          [this](const HttpRequest& r, const Responder& respond) { Handle(r, respond); }};
-}
-
-bool Api::TryHandleInline(const HttpRequest& request, const Responder& respond) {
-  // POST /v1/cases and /v1/cases/{id}:{action}: parsing, a cached session and queueing the
-  // write. An uncached session needs a store read, so that request goes to a worker.
-  if (request.method != "POST" || request.target.rfind("/v1/cases", 0) != 0) return false;
-  // The caller found here is the one the request runs as: asking the cache twice could
-  // miss the second time (the entry expiring in between) and read the store on this thread.
-  const std::shared_ptr<const Caller> caller =
-      deps_.auth.CachedCaller(request.Header("authorization"));
-  if (!caller) return false;
-  Handle(request, respond, caller.get());
-  return true;
+  return {[this](const HttpRequest& r, const Responder& respond) { Handle(r, respond); }};
 }
 
 void Api::Handle(const HttpRequest& request, const Responder& respond) {
-  Handle(request, respond, nullptr);
-}
-
-void Api::Handle(const HttpRequest& request, const Responder& respond, const Caller* known) {
   const auto start = std::chrono::steady_clock::now();
   // Written while routing, read when the answer goes out (maybe later, on another thread).
   auto route = std::make_shared<std::string>("unmatched");
@@ -92,7 +68,7 @@ void Api::Handle(const HttpRequest& request, const Responder& respond, const Cal
     deps_.metrics.ObserveRequest(*route, response.status, seconds);
   });
   try {
-    if (auto response = Route(request, route.get(), timed, known)) {
+    if (auto response = Route(request, route.get(), timed)) {
       timed.Send(std::move(*response));
     }
   } catch (const std::exception& e) {
@@ -102,7 +78,7 @@ void Api::Handle(const HttpRequest& request, const Responder& respond, const Cal
 }
 
 std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* route,
-                                       const Responder& respond, const Caller* known) {
+                                       const Responder& respond) {
   std::string path;
   std::map<std::string, std::string> query;
   const bool binary = WantsBinary(request);
@@ -135,39 +111,35 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
   }
   if (path.rfind("/v1/", 0) != 0) return NoSuchEndpoint(request, binary);
 
-  // The caller the inline path already found is used as is, not copied.
-  std::optional<engine::Result<Caller>> authenticated;
-  const Caller* caller = known;
-  if (caller == nullptr) {
-    authenticated = deps_.auth.Authenticate(request.Header("authorization"));
-    if (!authenticated->ok()) return ErrorReply(authenticated->status(), binary);
-    caller = &**authenticated;
-  }
+  const engine::Result<Caller> authenticated =
+      deps_.auth.Authenticate(request.Header("authorization"));
+  if (!authenticated.ok()) return ErrorReply(authenticated.status(), binary);
+  const Caller& caller = *authenticated;
 
   if (path == "/v1/sessions/current" && m == "DELETE") {
     *route = "/v1/sessions/current";
-    return DeleteSession(call, *caller);
+    return DeleteSession(call, caller);
   }
   if (path == "/v1/cases") {
     *route = "/v1/cases";
-    if (m == "POST") return CreateCase(call, *caller);
-    if (m == "GET") return ListCases(call, *caller);
+    if (m == "POST") return CreateCase(call, caller);
+    if (m == "GET") return ListCases(call, caller);
   }
   if (path == "/v1/stats" && m == "GET") {
     *route = "/v1/stats";
-    return GetStats(call, *caller);
+    return GetStats(call, caller);
   }
   if (path == "/v1/stats:daily" && m == "GET") {
     *route = "/v1/stats:daily";
-    return GetDailyStats(call, *caller);
+    return GetDailyStats(call, caller);
   }
   if (path == "/v1/orgUnits" && m == "GET") {
     *route = "/v1/orgUnits";
-    return ListOrgUnits(call, *caller);
+    return ListOrgUnits(call, caller);
   }
   if (path == "/v1/stream" && m == "GET") {
     *route = "/v1/stream";
-    return OpenStream(call, *caller);
+    return OpenStream(call, caller);
   }
   constexpr std::string_view kCases = "/v1/cases/";
   if (path.rfind(kCases, 0) == 0) {
@@ -179,7 +151,7 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
       const std::string action(rest.substr(colon + 1));
       *route = "/v1/cases/{id}:" + (IsKnownAction(action) ? action : "unknown");
       const auto id = ParseCaseId(rest.substr(0, colon));
-      return id ? ActOnCase(call, *caller, *id, action) : not_found();
+      return id ? ActOnCase(call, caller, *id, action) : not_found();
     }
     // GET /v1/cases/{id}/events and /v1/cases/{id}/actions.
     const auto sub = [&](std::string_view suffix) -> std::optional<std::string_view> {
@@ -192,17 +164,17 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
     if (const auto id_text = sub("/events")) {
       *route = "/v1/cases/{id}/events";
       const auto id = ParseCaseId(*id_text);
-      return id ? ListEvents(call, *caller, *id) : not_found();
+      return id ? ListEvents(call, caller, *id) : not_found();
     }
     if (const auto id_text = sub("/actions")) {
       *route = "/v1/cases/{id}/actions";
       const auto id = ParseCaseId(*id_text);
-      return id ? ListActions(call, *caller, *id) : not_found();
+      return id ? ListActions(call, caller, *id) : not_found();
     }
     if (m == "GET" && rest.find('/') == std::string_view::npos) {
       *route = "/v1/cases/{id}";
       const auto id = ParseCaseId(rest);
-      return id ? GetCase(call, *caller, *id) : not_found();
+      return id ? GetCase(call, caller, *id) : not_found();
     }
   }
   return NoSuchEndpoint(request, binary);

@@ -1,7 +1,7 @@
 // The HTTP API of api.md §2–3 as one function from request to response: routing, auth,
 // content negotiation, errors and metrics; and the web console at the paths outside /v1.
 // Thin: every decision is the engine's. Not sockets — http_server.cpp owns those and calls
-// in from its I/O and worker threads.
+// in from its worker threads.
 #pragma once
 
 #include <functional>
@@ -34,23 +34,16 @@ class Api {
  public:
   explicit Api(ApiDeps deps) : deps_(std::move(deps)) {}
 
-  // For HttpServer: writes by a caller whose session is cached are taken on the I/O
-  // thread, since nothing in them blocks (the store's writer answers once it has
-  // committed); everything else goes to a worker.
+  // For HttpServer: Handle, on its worker threads.
   HttpHandler AsHttpHandler();
   // Thread-safe; may block (reads, sign-in). Answers through `respond`, at once or, for a
   // write, once its group has committed.
   void Handle(const HttpRequest& request, const Responder& respond);
-  // On an I/O thread: handles the request only if that cannot block; false otherwise.
-  bool TryHandleInline(const HttpRequest& request, const Responder& respond);
 
  private:
-  // `known`: the caller, already authenticated from the session cache; null to
-  // authenticate here (which may read the store).
-  void Handle(const HttpRequest& request, const Responder& respond, const Caller* known);
   // An answer, or none when the endpoint took `respond` to answer later.
   std::optional<HttpResponse> Route(const HttpRequest& request, std::string* route,
-                                    const Responder& respond, const Caller* known);
+                                    const Responder& respond);
   ApiDeps deps_;
 };
 

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/actions.h"
 #include "handlers/json_defaults.h"
 #include "handlers/json_types.h"
 
@@ -111,6 +112,35 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
+}
+
+// The value of `field` (a JSON name) in `message` as actions.def spells it: an enum by its
+// value name, a bool as "true"/"false", a string as it is. None when it is unset (an enum
+// at 0, an empty string, an optional field not present).
+std::optional<std::string> FieldText(const google::protobuf::Message& message,
+                                     std::string_view field) {
+  using google::protobuf::FieldDescriptor;
+  const FieldDescriptor* f =
+      message.GetDescriptor()->FindFieldByCamelcaseName(std::string(field));
+  if (f == nullptr || f->is_repeated()) return std::nullopt;
+  const auto* reflection = message.GetReflection();
+  if (f->has_presence() && !reflection->HasField(message, f)) return std::nullopt;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return reflection->GetBool(message, f) ? "true" : "false";
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      const auto* value = reflection->GetEnum(message, f);
+      if (value->number() == 0) return std::nullopt;
+      return value->name();
+    }
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string text = reflection->GetString(message, f);
+      if (text.empty()) return std::nullopt;
+      return text;
+    }
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -299,16 +329,7 @@ Result<engine::NewCase> NewCaseFromProto(const v1::CreateCaseRequest& request) {
   return out;
 }
 
-std::string_view ActionName(engine::Command command) {
-  // A command's name is its URL action, then ":" and the variant when one action issues two
-  // ("verify:CONFIRM"); the scheduler's are "system:...", which no URL names.
-  const std::string_view name = engine::Name(command);
-  const std::string_view action = name.substr(0, name.find(':'));
-  for (const std::string_view known : kActionNames) {
-    if (action == known) return known;
-  }
-  return {};
-}
+std::string_view ActionName(engine::Command command) { return engine::InfoFor(command).action; }
 
 std::vector<std::string> ActionNames(const std::vector<engine::Command>& commands) {
   std::vector<std::string> out;
@@ -323,48 +344,34 @@ std::vector<std::string> ActionNames(const std::vector<engine::Command>& command
 
 Result<engine::CommandRequest> CommandFromProto(std::string_view action,
                                                 const v1::CaseActionRequest& request) {
+  const auto rows = engine::RowsForAction(action);
+  if (rows.empty()) {
+    std::string known;
+    for (const std::string_view a : engine::UrlActions()) {
+      known += known.empty() ? "" : ", ";
+      known += a;
+    }
+    return engine::NotFound("no action \"" + std::string(action) + "\"; one of " + known);
+  }
   engine::CommandRequest out;
   if (request.has_version()) out.expected_version = request.version();
   out.note = request.note();
-  if (action == "verify") {
-    switch (request.decision()) {
-      case v1::CaseActionRequest::CONFIRM:
-        out.command = engine::Command::kVerifyConfirm;
-        break;
-      case v1::CaseActionRequest::REJECT:
-        out.command = engine::Command::kVerifyReject;
-        break;
-      default:
-        return InvalidArgument("decision: required; one of CONFIRM, REJECT");
+  out.target_unit_id = request.unit_id();  // read only by the rows that move to a target
+  // The rows of one action require the same field (actions.cpp checks); a row without a
+  // value takes any, one with a value only that.
+  const std::string_view field = rows.front().field;
+  const std::optional<std::string> given = field.empty() ? "" : FieldText(request, field);
+  std::string values;
+  for (const engine::CommandInfo& row : rows) {
+    if (given && (row.value.empty() || row.value == *given)) {
+      out.command = row.command;
+      return out;
     }
-  } else if (action == "accept") {
-    out.command = engine::Command::kAccept;
-  } else if (action == "escalate") {
-    out.command = engine::Command::kEscalate;
-  } else if (action == "reassign") {
-    if (request.unit_id().empty()) return InvalidArgument("unitId: required for reassign");
-    out.command = engine::Command::kReassign;
-    out.target_unit_id = request.unit_id();
-  } else if (action == "resolve") {
-    out.command = engine::Command::kResolve;
-  } else if (action == "followUp") {
-    if (!request.has_satisfied()) {
-      return InvalidArgument("satisfied: required for followUp; true or false");
+    if (!row.value.empty()) {
+      values += (values.empty() ? "; one of " : ", ") + std::string(row.value);
     }
-    out.command = request.satisfied() ? engine::Command::kFollowUpSatisfied
-                                      : engine::Command::kFollowUpUnsatisfied;
-  } else if (action == "withdraw") {
-    out.command = engine::Command::kWithdraw;
-  } else if (action == "comment") {
-    out.command = engine::Command::kComment;
-  } else if (action == "urge") {
-    out.command = engine::Command::kUrge;
-  } else {
-    return engine::NotFound("no action \"" + std::string(action) +
-                            "\"; one of verify, accept, escalate, reassign, resolve, followUp, "
-                            "withdraw, comment, urge");
   }
-  return out;
+  return InvalidArgument(std::string(field) + ": required for " + std::string(action) + values);
 }
 
 // --- bodies ----------------------------------------------------------------------------

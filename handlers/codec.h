@@ -44,22 +44,18 @@ engine::TimePoint FromProto(const google::protobuf::Timestamp& time);
 // its allowed values; everything else (lengths, scope) is the engine's to judge.
 engine::Result<engine::NewCase> NewCaseFromProto(const v1::CreateCaseRequest& request);
 
-// The action names of POST /v1/cases/{id}:ACTION, in the order of api.md's action table.
-inline constexpr std::string_view kActionNames[] = {
-    "verify", "accept", "escalate", "reassign", "resolve", "followUp", "withdraw", "comment",
-    "urge"};
-
 // The URL action that issues `command` ("verify" for both verdicts, "followUp" for both
-// outcomes); empty for the scheduler's commands, which no URL issues.
+// outcomes); empty for the scheduler's commands, which no URL issues. The actions and what
+// each requires are engine/actions.def's.
 std::string_view ActionName(engine::Command command);
 // The URL actions that issue `commands`, each once, in their order (GET
 // /v1/cases/{id}/actions).
 std::vector<std::string> ActionNames(const std::vector<engine::Command>& commands);
 
-// POST /v1/cases/{id}:ACTION, `action` as spelled in the URL ("verify", "accept",
-// "escalate", "reassign", "resolve", "followUp", "withdraw", "comment", "urge").
-// An unknown action is NOT_FOUND (it is a path nobody serves); verify needs `decision`,
-// followUp needs `satisfied`, reassign needs `unitId`.
+// POST /v1/cases/{id}:ACTION, `action` as spelled in the URL (engine::UrlActions()).
+// An unknown action is NOT_FOUND (it is a path nobody serves); a field the action requires
+// (verify's `decision`, followUp's `satisfied`, reassign's `unitId`) is INVALID_ARGUMENT
+// when missing or, for verify and followUp, not one of the values the table names.
 engine::Result<engine::CommandRequest> CommandFromProto(std::string_view action,
                                                         const v1::CaseActionRequest& request);
 

@@ -160,8 +160,6 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     stream_.expires_never();
     const Responder respond = MakeResponder();
-    const HttpHandler& handler = server_->handler;
-    if (handler.try_inline && handler.try_inline(req, respond)) return;
     asio::post(server_->workers, [self = shared_from_this(), req = std::move(req), respond] {
       self->server_->handler.handle(req, respond);
     });
@@ -386,10 +384,10 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
 
 HttpServer::HttpServer(HttpServerOptions options, Handler handler)
     : HttpServer(std::move(options),
-                 HttpHandler{nullptr, [handler = std::move(handler)](const HttpRequest& request,
-                                                                     const Responder& respond) {
-                               respond.Send(handler(request));
-                             }}) {}
+                 HttpHandler{[handler = std::move(handler)](const HttpRequest& request,
+                                                            const Responder& respond) {
+                   respond.Send(handler(request));
+                 }}) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -1,7 +1,7 @@
 // The HTTP/1.1 server: sockets, parsing limits, timeouts, connection cap, SSE streaming and
-// graceful shutdown, on Boost.Beast. It offers each decoded request to the handler on the
-// I/O thread, else hands it to a worker pool, and writes back whatever answer the handler
-// sends, whenever it comes. The only file that includes Beast or Asio.
+// graceful shutdown, on Boost.Beast. It hands each decoded request to the handler on a worker
+// pool and writes back whatever answer the handler sends, whenever it comes. The only file
+// that includes Beast or Asio.
 #pragma once
 
 #include <cstdint>
@@ -25,19 +25,16 @@ struct HttpServerOptions {
   engine::Millis read_timeout = std::chrono::seconds(30);
   engine::Millis idle_timeout = std::chrono::seconds(60);
   int max_connections = 1024;
-  // For requests the handler cannot take on the I/O thread (reads, sign-in): they block
-  // on SQLite or on a password hash. Writes take no worker while they commit.
+  // Every request runs on one: reads and sign-in block on SQLite or on a password hash.
+  // Writes take no worker while they commit.
   int worker_threads = 64;
   int io_threads = 2;
   engine::Millis stream_heartbeat = std::chrono::seconds(15);
 };
 
-// What the server calls for each request; both answer through the Responder, now or later.
+// What the server calls for each request, on a worker thread, where it may block; it
+// answers through the Responder, now or later.
 struct HttpHandler {
-  // First, on the connection's I/O thread: takes the request (returns true) only if it
-  // can do so without blocking that thread. Optional.
-  std::function<bool(const HttpRequest&, const Responder&)> try_inline;
-  // Otherwise, on a worker thread, where it may block.
   std::function<void(const HttpRequest&, const Responder&)> handle;
 };
 

@@ -121,9 +121,9 @@ TEST_CASE("the blocking create runs its listener on the calling thread, as befor
   CHECK(listened_on == std::this_thread::get_id());
 }
 
-// The draft is built before the write, but its errors are only given after the
-// idempotency lookup inside it, so a retry is answered as the original was.
-TEST_CASE("a retried report gets its case back before its own draft is judged",
+// A report is judged inside the write, after the idempotency lookup, so a retry is
+// answered as the original was, whatever it says now.
+TEST_CASE("a retried report gets its case back before it is judged again",
           "[engine][async]") {
   TempDir dir;
   engine::ManualClock clock(kT0);

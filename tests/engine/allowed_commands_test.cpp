@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "engine/actions.h"
 #include "engine/case_decider.h"
 #include "handlers/codec.h"
 #include "tests/support/city_fixture.h"
@@ -72,8 +73,8 @@ std::vector<Case> ReachableCases(const Env& env) {
     NewCase report = testing::SampleReport(std::string("req-") + who);
     report.grid_id = grid;
     ++id;
-    auto d = DecideCreate(report, ActorNamed(who), kT0, id, "NA-2026-00000" + std::to_string(id),
-                          env.rules);
+    auto d = DecideCreate(report, ActorNamed(who), kT0, env.rules,
+                          FixedNumbering(id, "NA-2026-00000" + std::to_string(id)));
     REQUIRE(d.ok());
     frontier.push_back(d->after);
   }
@@ -87,7 +88,7 @@ std::vector<Case> ReachableCases(const Env& env) {
       }
       out.push_back(c);
       for (const auto& [key, actor] : People()) {
-        for (const std::string_view action : handlers::kActionNames) {
+        for (const std::string_view action : UrlActions()) {
           std::vector<CommandRequest> requests = WellFormed(action, actor, c, env.tree);
           // The other verdict and outcome lead to states of their own.
           if (action == "verify" || action == "followUp") {
@@ -122,7 +123,7 @@ TEST_CASE("a listed action is exactly one DecideCommand accepts from that caller
     for (const auto& [key, actor] : People()) {
       const std::vector<std::string> listed =
           handlers::ActionNames(AllowedCommands(c, actor, env.tree));
-      for (const std::string_view action : handlers::kActionNames) {
+      for (const std::string_view action : UrlActions()) {
         bool accepted = false;
         for (const CommandRequest& r : WellFormed(action, actor, c, env.tree)) {
           auto d = DecideCommand(c, r, actor, kT0 + hours(100), env.rules);
@@ -150,8 +151,8 @@ TEST_CASE("a listed action is exactly one DecideCommand accepts from that caller
 
 TEST_CASE("the actions of a case name what the caller may do, once each", "[engine]") {
   const Env env;
-  auto d = DecideCreate(testing::SampleReport(), ActorNamed("gw111"), kT0, 1, "NA-2026-000001",
-                        env.rules);
+  auto d = DecideCreate(testing::SampleReport(), ActorNamed("gw111"), kT0, env.rules,
+                        FixedNumbering(1, "NA-2026-000001"));
   REQUIRE(d.ok());
   Case c = d->after;  // REPORTED at V11, reported by gw111
   const auto actions = [&](const char* who) {

@@ -21,7 +21,7 @@ struct Env {
   RuleBook rules{tree, sla, cal};
 
   Case Create(const NewCase& n = testing::SampleReport(), const char* who = "gw111") {
-    auto d = DecideCreate(n, ActorNamed(who), kT0, 1, "NA-2026-000001", rules);
+    auto d = DecideCreate(n, ActorNamed(who), kT0, rules, FixedNumbering(1, "NA-2026-000001"));
     REQUIRE(d.ok());
     return d->after;
   }
@@ -48,26 +48,43 @@ TEST_CASE("a new report is REPORTED, assigned to its grid's village, due in 48 h
   CHECK_FALSE(c.respond_time);
 }
 
-TEST_CASE("a draft numbered by the store is the decision DecideCreate makes", "[engine]") {
+TEST_CASE("a new case takes its number only once the report has passed every check",
+          "[engine]") {
   Env env;
   const Actor gw = ActorNamed("gw111");
-  auto whole = DecideCreate(testing::SampleReport(), gw, kT0, 7, "NA-2026-000007", env.rules);
-  auto draft = DraftCreate(testing::SampleReport(), gw, kT0, env.rules);
-  REQUIRE(whole.ok());
-  REQUIRE(draft.ok());
-  CHECK(draft->after.id == 0);
-  CHECK(draft->after.number.empty());
-  // A write that runs again numbers the same draft again: the last numbers win everywhere.
-  NumberCreate(*draft, 6, "NA-2026-000006");
-  NumberCreate(*draft, 7, "NA-2026-000007");
-  CHECK(FirstDifference(draft->after, whole->after).empty());
-  REQUIRE(draft->events.size() == 1);
-  CHECK(draft->events[0].case_id == 7);
-  CHECK(draft->events[0].changes == whole->events[0].changes);
-  CHECK(draft->events[0].changes.at("number") == "NA-2026-000007");
-  auto replayed = ReplayEvents(7, draft->events);
+  int taken = 0;
+  const TakeNumbering count = [&]() -> Result<CaseNumbering> {
+    ++taken;
+    return CaseNumbering{7, "NA-2026-000007"};
+  };
+  NewCase blank = testing::SampleReport();
+  blank.title = "";
+  CHECK(DecideCreate(blank, gw, kT0, env.rules, count).status().code() ==
+        ErrorCode::kInvalidArgument);
+  NewCase elsewhere = testing::SampleReport();
+  elsewhere.grid_id = "G112";
+  CHECK(DecideCreate(elsewhere, gw, kT0, env.rules, count).status().code() ==
+        ErrorCode::kPermissionDenied);
+  CHECK(taken == 0);
+
+  auto d = DecideCreate(testing::SampleReport(), gw, kT0, env.rules, count);
+  REQUIRE(d.ok());
+  CHECK(taken == 1);
+  CHECK(d->after.id == 7);
+  CHECK(d->after.number == "NA-2026-000007");
+  REQUIRE(d->events.size() == 1);
+  CHECK(d->events[0].case_id == 7);
+  CHECK(d->events[0].changes.at("number") == "NA-2026-000007");
+  auto replayed = ReplayEvents(7, d->events);
   REQUIRE(replayed.ok());
-  CHECK(FirstDifference(*replayed, draft->after).empty());
+  CHECK(FirstDifference(*replayed, d->after).empty());
+
+  // The store's failure to number is the decision's.
+  const TakeNumbering failing = []() -> Result<CaseNumbering> {
+    return Unavailable("storage cannot take writes");
+  };
+  CHECK(DecideCreate(testing::SampleReport(), gw, kT0, env.rules, failing).status().code() ==
+        ErrorCode::kUnavailable);
 }
 
 TEST_CASE("a grid worker may omit gridId but may not report for another grid", "[engine]") {
@@ -76,7 +93,7 @@ TEST_CASE("a grid worker may omit gridId but may not report for another grid", "
   n.grid_id.clear();
   CHECK(env.Create(n).grid_id == "G111");
   n.grid_id = "G112";
-  auto d = DecideCreate(n, ActorNamed("gw111"), kT0, 1, "N", env.rules);
+  auto d = DecideCreate(n, ActorNamed("gw111"), kT0, env.rules, FixedNumbering(1, "N"));
   CHECK(d.status().code() == ErrorCode::kPermissionDenied);
 }
 
@@ -84,16 +101,16 @@ TEST_CASE("a bad report names the field at fault", "[engine]") {
   Env env;
   NewCase n = testing::SampleReport();
   n.title = "  ";
-  auto d = DecideCreate(n, ActorNamed("gw111"), kT0, 1, "N", env.rules);
+  auto d = DecideCreate(n, ActorNamed("gw111"), kT0, env.rules, FixedNumbering(1, "N"));
   CHECK(d.status().code() == ErrorCode::kInvalidArgument);
   CHECK_THAT(d.status().message(), Catch::StartsWith("title"));
   n = testing::SampleReport();
   n.grid_id = "V11";
-  d = DecideCreate(n, ActorNamed("hotline"), kT0, 1, "N", env.rules);
+  d = DecideCreate(n, ActorNamed("hotline"), kT0, env.rules, FixedNumbering(1, "N"));
   CHECK_THAT(d.status().message(), Catch::StartsWith("gridId"));
   n = testing::SampleReport();
   n.subjects[0].age = 200;
-  d = DecideCreate(n, ActorNamed("gw111"), kT0, 1, "N", env.rules);
+  d = DecideCreate(n, ActorNamed("gw111"), kT0, env.rules, FixedNumbering(1, "N"));
   CHECK_THAT(d.status().message(), Catch::StartsWith("subjects[0].age"));
 }
 
@@ -166,6 +183,10 @@ TEST_CASE("a response breach marks the case overdue and moves it up with a fresh
   CHECK(d->events[0].due_time == due);
   CHECK(d->events[1].action == EventAction::kEscalated);
   CHECK(d->events[1].actor_id == "system");
+  CHECK(d->events[1].note == "响应超时，自动上报至上级单位");
+  CHECK(d->events[1].due_time == due);
+  CHECK(d->events[1].from_state == CaseState::kReported);
+  CHECK(d->events[1].to_state == CaseState::kReported);
   const Case& up = d->after;
   CHECK(up.overdue);
   CHECK(up.assigned_unit_id == "T1");
@@ -259,6 +280,8 @@ TEST_CASE("a resolution breach escalates only when the policy says so", "[engine
   REQUIRE(loud.ok());
   REQUIRE(loud->events.size() == 2);
   CHECK(loud->events[1].action == EventAction::kEscalated);
+  CHECK(loud->events[1].note == "办结超时，自动上报至上级单位");
+  CHECK(loud->events[1].from_state == CaseState::kInProgress);
   CHECK(loud->after.state == CaseState::kAssigned);
   CHECK(loud->after.assigned_unit_id == "T1");
   CHECK_FALSE(loud->after.resolve_due_time);

@@ -84,8 +84,8 @@ TEST_CASE("random action sequences keep every case legal and replayable", "[engi
     NewCase report = testing::SampleReport("r" + std::to_string(seq));
     report.priority = rng() % 4 == 0 ? Priority::kUrgent : Priority::kRoutine;
     report.grid_id = rng() % 2 ? "G111" : "G121";
-    auto created = DecideCreate(report, testing::ActorNamed("hotline"), now, seq + 1,
-                                "NA-2026-" + std::to_string(seq), rules);
+    auto created = DecideCreate(report, testing::ActorNamed("hotline"), now, rules,
+                                FixedNumbering(seq + 1, "NA-2026-" + std::to_string(seq)));
     REQUIRE(created.ok());
     Case c = created->after;
     std::vector<CaseEvent> events = created->events;

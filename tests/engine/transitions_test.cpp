@@ -21,8 +21,8 @@ const TimePoint kT0 = FromUnixMillis(1767225600000);  // 2026-01-01T00:00:00Z
 // A case from grid G111 (village V11), reported by gw111, in `state`, assigned to `unit`,
 // with every clock pending so that automatic rows have something to fire.
 Case CaseIn(CaseState state, const std::string& unit, const RuleBook& rules) {
-  auto d = DecideCreate(testing::SampleReport(), testing::ActorNamed("gw111"), kT0, 7,
-                        "NA-2026-000007", rules);
+  auto d = DecideCreate(testing::SampleReport(), testing::ActorNamed("gw111"), kT0, rules,
+                        FixedNumbering(7, "NA-2026-000007"));
   REQUIRE(d.ok());
   Case c = d->after;
   c.state = state;
@@ -53,6 +53,15 @@ const std::map<ActorRule, std::set<std::string>>& Satisfying() {
 const std::set<std::string> kReaders = {"gw111", "leaderV11", "staffV11", "staffT1",
                                         "staffC", "supT1",     "supC",     "admin"};
 
+// The commands only ever applied after another row (the escalation after a breach).
+std::set<Command> FollowOns() {
+  std::set<Command> out;
+  for (const Transition& row : TransitionTable()) {
+    if (row.then.command) out.insert(*row.then.command);
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("every transition row admits exactly the actors its rules name", "[engine]") {
@@ -61,6 +70,7 @@ TEST_CASE("every transition row admits exactly the actors its rules name", "[eng
   const WorkCalendar cal = testing::WeekdayCalendar();
   const RuleBook rules{tree, sla, cal};
   for (const Transition& row : TransitionTable()) {
+    if (FollowOns().count(row.command)) continue;  // the next test
     std::set<std::string> allowed;
     for (const auto& [rule, keys] : Satisfying()) {
       if (HasRule(row, rule)) allowed.insert(keys.begin(), keys.end());
@@ -83,6 +93,52 @@ TEST_CASE("every transition row admits exactly the actors its rules name", "[eng
         REQUIRE(d.status().code() == ErrorCode::kPermissionDenied);
       }
     }
+  }
+}
+
+TEST_CASE("a follow-on row is applied after the row that names it, never on its own",
+          "[engine]") {
+  const OrgTree tree = SmallCity();
+  SlaWindows windows;
+  windows.escalate_resolve_breach = true;  // so every follow-on applies
+  const SlaPolicy sla(windows, {}, {});
+  const WorkCalendar cal = testing::WeekdayCalendar();
+  const RuleBook rules{tree, sla, cal};
+  const std::set<Command> follow_ons = FollowOns();
+  REQUIRE(follow_ons == std::set<Command>{Command::kEscalateAfterResponseBreach,
+                                          Command::kEscalateAfterResolveBreach});
+  std::set<std::pair<CaseState, Command>> reached;
+  for (const Transition& row : TransitionTable()) {
+    const Case before = CaseIn(row.from, "V11", rules);
+    CommandRequest req{row.command, std::nullopt, "处理说明", "V12", std::nullopt};
+    INFO("row " << Name(row.from) << " + " << Name(row.command));
+    if (follow_ons.count(row.command)) {
+      // Asked for directly: the scheduler has no deadline for it, nobody else may.
+      for (const auto& [key, actor] : AllActors()) {
+        auto d = DecideCommand(before, req, actor, kT0 + std::chrono::hours(1), rules);
+        REQUIRE_FALSE(d.ok());
+      }
+      continue;
+    }
+    if (!row.then.command) continue;
+    auto d = DecideCommand(before, req, Actor::System(), kT0 + std::chrono::hours(1), rules);
+    REQUIRE(d.ok());
+    REQUIRE(d->events.size() == 2);
+    const Transition& next = RowsFor(row.to, *row.then.command).front();
+    CHECK(d->events[1].action == next.records);
+    CHECK(d->events[1].from_state == row.to);
+    CHECK(d->events[1].to_state == next.to);
+    CHECK(d->events[1].assigned_unit_id == "T1");  // V11's parent
+    reached.insert({next.from, next.command});
+    // At the top unit there is nowhere to go: the first event stands alone.
+    auto top = DecideCommand(CaseIn(row.from, "C", rules), req, Actor::System(),
+                             kT0 + std::chrono::hours(1), rules);
+    REQUIRE(top.ok());
+    CHECK(top->events.size() == 1);
+  }
+  // Every follow-on row is reached from some row.
+  for (const Transition& row : TransitionTable()) {
+    if (follow_ons.count(row.command)) CHECK(reached.count({row.from, row.command}));
   }
 }
 

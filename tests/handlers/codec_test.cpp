@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "engine/actions.h"
 #include "engine/case.h"
 
 namespace gridcare::handlers {
@@ -323,6 +324,49 @@ TEST_CASE("action bodies map to commands", "[handlers]") {
   CHECK(CommandFromProto("urge", empty)->command == engine::Command::kUrge);
   CHECK(CommandFromProto("delete", empty).status().code() == engine::ErrorCode::kNotFound);
   CHECK(CommandFromProto("followup", empty).status().code() == engine::ErrorCode::kNotFound);
+  CHECK(CommandFromProto("", empty).status().code() == engine::ErrorCode::kNotFound);
+  // The scheduler's commands have no URL.
+  CHECK(CommandFromProto("system:response-breach", empty).status().code() ==
+        engine::ErrorCode::kNotFound);
+
+  // A verdict the table does not name is refused, naming the ones it does.
+  v1::CaseActionRequest unknown;
+  unknown.set_decision(static_cast<v1::CaseActionRequest::Decision>(99));
+  CHECK(CommandFromProto("verify", unknown).status().message() ==
+        "decision: required for verify; one of CONFIRM, REJECT");
+  CHECK(CommandFromProto("followUp", empty).status().message() ==
+        "satisfied: required for followUp; one of true, false");
+  CHECK(CommandFromProto("reassign", empty).status().message() == "unitId: required for reassign");
+}
+
+TEST_CASE("every row of the action table is what its URL action and field issue",
+          "[handlers]") {
+  int rows = 0;
+  for (const engine::CommandInfo& info : engine::CommandTable()) {
+    INFO(info.spelling);
+    CHECK(ActionName(info.command) == info.action);
+    if (info.scheduler()) continue;
+    ++rows;
+    std::string json = "{}";
+    if (!info.field.empty()) {
+      REQUIRE(v1::CaseActionRequest::descriptor()->FindFieldByCamelcaseName(
+                  std::string(info.field)) != nullptr);
+      const std::string value = info.value.empty() ? "\"V12\"" : std::string(info.value);
+      json = "{\"" + std::string(info.field) + "\": " +
+             (value == "true" || value == "false" || value.front() == '"' ? value
+                                                                          : "\"" + value + "\"") +
+             "}";
+    }
+    v1::CaseActionRequest req;
+    REQUIRE(ParseMessage("application/json", json, &req).ok());
+    auto command = CommandFromProto(info.action, req);
+    REQUIRE(command.ok());
+    CHECK(command->command == info.command);
+  }
+  CHECK(rows == 11);
+  CHECK(std::vector<std::string_view>(engine::UrlActions().begin(), engine::UrlActions().end()) ==
+        std::vector<std::string_view>{"verify", "accept", "escalate", "reassign", "resolve",
+                                      "followUp", "withdraw", "comment", "urge"});
 }
 
 TEST_CASE("the error body has Google's shape with the HTTP status in code", "[handlers]") {

@@ -8,7 +8,6 @@ export type { OrgUnit } from './gen/gridcare/v1/org';
 export { OrgUnit_Level } from './gen/gridcare/v1/org';
 export type { UnitStats, StatsResponse } from './gen/gridcare/v1/stats';
 
-// The URL names of the case actions (api.md "Actions").
-export type ActionName =
-  | 'verify' | 'accept' | 'escalate' | 'reassign' | 'resolve'
-  | 'followUp' | 'withdraw' | 'comment' | 'urge';
+// The case actions (api.md "Actions"), from the engine's table (engine/actions.def).
+export { ACTIONS } from './gen/actions';
+export type { ActionName, CommandName } from './gen/actions';

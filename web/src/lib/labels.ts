@@ -1,6 +1,7 @@
-// Chinese names for what the API spells in English: states, categories, roles, actions.
-// The action names are the buttons' accessible names, which people and tests look for.
-import type { ActionName } from '@/api/types';
+// Chinese names for what the API spells in English: states, categories, roles, events; and
+// the action buttons, whose labels come from the server's table (engine/actions.def) and are
+// their accessible names, which people and tests look for.
+import { ACTIONS, type ActionName, type CommandName } from '@/api/types';
 
 export const STATE_LABEL: Record<string, string> = {
   STATE_UNSPECIFIED: '—', REPORTED: '待核实', ASSIGNED: '待受理', IN_PROGRESS: '办理中',
@@ -44,8 +45,10 @@ export const EVENT_LABEL: Record<string, string> = {
   FOLLOW_UP_OVERDUE: '回访超期',
 };
 
-// One button per action, except the two that decide something: verify and followUp
-// get a button for each outcome. `asks` is what the contract requires before sending.
+// One button per command the server's table lists (engine/actions.def, generated into
+// gen/actions.ts with its label): verify and followUp get a button for each outcome. Here only
+// how each is presented: `asks` is what the contract requires before sending. Keyed by
+// command, so the build fails when the two lists differ.
 export interface ActionButton {
   key: string;
   action: ActionName;
@@ -55,23 +58,33 @@ export interface ActionButton {
   danger?: boolean;
 }
 
-export const ACTION_BUTTONS: ActionButton[] = [
-  { key: 'confirm', action: 'verify', label: '核实通过', extra: { decision: 'CONFIRM' } },
-  { key: 'reject', action: 'verify', label: '退回', extra: { decision: 'REJECT' },
-    asks: { label: '退回原因', required: true }, danger: true },
-  { key: 'accept', action: 'accept', label: '受理' },
-  { key: 'escalate', action: 'escalate', label: '上报', asks: { label: '上报原因', required: true } },
-  { key: 'reassign', action: 'reassign', label: '转派',
-    asks: { label: '转派说明', required: true, unit: true } },
-  { key: 'resolve', action: 'resolve', label: '办结', asks: { label: '办理情况', required: true } },
-  { key: 'satisfied', action: 'followUp', label: '回访满意', extra: { satisfied: true },
-    asks: { label: '回访记录', required: false } },
-  { key: 'unsatisfied', action: 'followUp', label: '回访不满意', extra: { satisfied: false },
-    asks: { label: '回访记录', required: false }, danger: true },
-  { key: 'withdraw', action: 'withdraw', label: '撤回', danger: true },
-  { key: 'comment', action: 'comment', label: '评论', asks: { label: '评论内容', required: true } },
-  { key: 'urge', action: 'urge', label: '督办' },
-];
+const PRESENTATION: Record<CommandName, Pick<ActionButton, 'asks' | 'danger'>> = {
+  'verify:CONFIRM': {},
+  'verify:REJECT': { asks: { label: '退回原因', required: true }, danger: true },
+  accept: {},
+  escalate: { asks: { label: '上报原因', required: true } },
+  reassign: { asks: { label: '转派说明', required: true, unit: true } },
+  resolve: { asks: { label: '办理情况', required: true } },
+  'followUp:satisfied': { asks: { label: '回访记录', required: false } },
+  'followUp:unsatisfied': { asks: { label: '回访记录', required: false }, danger: true },
+  withdraw: { danger: true },
+  comment: { asks: { label: '评论内容', required: true } },
+  urge: {},
+};
+
+// The request field that picks the command, typed as the contract has it.
+function picks(field: string, value: string): Record<string, unknown> | undefined {
+  if (!value) return undefined;
+  return { [field]: value === 'true' ? true : value === 'false' ? false : value };
+}
+
+export const ACTION_BUTTONS: ActionButton[] = ACTIONS.map((a) => ({
+  key: a.command,
+  action: a.action,
+  label: a.label,
+  extra: picks(a.field, a.value),
+  ...PRESENTATION[a.command],
+}));
 
 export function buttonsFor(allowed: readonly string[]): ActionButton[] {
   return ACTION_BUTTONS.filter((b) => allowed.includes(b.action));
