@@ -58,8 +58,9 @@ class WriteQueue;
 // running the others again without it (GroupCommit::Write). A Write caller blocks
 // meanwhile, so its callback may use the caller's locals, but not its thread-local state;
 // nor may it call Write (that gets INTERNAL). A WriteAsync caller goes on at once: its
-// callback owns what it uses, and its `done` runs on the sync thread. Each StoreReader is
-// one connection: use it from one thread at a time.
+// callback owns what it uses, and its `done` runs on the sync thread (on the writer thread
+// if its group failed; on the caller's if the store is closing). Each StoreReader is one
+// connection: use it from one thread at a time.
 class SqliteStore : public engine::Store {
  public:
   using Options = SqliteStoreOptions;
