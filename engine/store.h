@@ -171,8 +171,8 @@ class Store {
 
   using WriteFn = std::function<Status(StoreWriter&)>;
   // Called exactly once with what Write would have returned (a callback that threw gives
-  // INTERNAL). It runs on the store's writer thread, after the commit is durable: it must
-  // be quick — hand real work to another thread — and must not call Write.
+  // INTERNAL). It runs on a thread of the store's, after the commit is durable: it must be
+  // quick — hand real work to another thread — and must not call Write.
   using WriteDone = std::function<void(Status)>;
   // Write without waiting: queues `fn` (the same rules as for Write, but it owns whatever
   // it uses, since the caller does not wait) and returns at once.

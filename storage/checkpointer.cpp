@@ -1,4 +1,4 @@
-// The checkpoint thread and the WAL hook that wakes it. Not the write path (sqlite_store.cpp).
+// The checkpoint thread and the WAL hook that wakes it. Not the write path (group_commit.cpp).
 #include "storage/checkpointer.h"
 
 #include <algorithm>

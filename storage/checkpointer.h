@@ -1,8 +1,7 @@
-// Copies committed WAL frames back into the database file on a thread of its own. SQLite's
-// auto-checkpoint runs inside whichever COMMIT crosses the threshold, so the writer — the
-// one serial part of the server — paid for it (a quarter of its time while firing 10,000
-// deadlines, docs/performance.md). Not durability: a commit is durable once its WAL frames
-// are synced, before any checkpoint.
+// Copies committed WAL frames back into the database file on a thread of its own, instead of
+// SQLite's auto-checkpoint inside whichever COMMIT crosses its threshold, where the writer
+// (the one serial part of the server) would wait for it. Not durability: a commit is
+// durable once its WAL frames are synced, before any checkpoint.
 #pragma once
 
 #include <atomic>
@@ -23,15 +22,15 @@ namespace gridcare::storage {
 
 struct CheckpointerOptions {
   // Frames (pages) not yet copied back that wake the thread. 0: no hook and no thread;
-  // SQLite checkpoints inside the COMMIT that crosses 1,000 frames. Eight times SQLite's
-  // threshold: a hot page (an index leaf of a busy grid, the table's last page) changed by
-  // many commits is copied once per checkpoint, so fewer, longer checkpoints copy far fewer
-  // pages (checkpoint CPU per create 22-24 → 9-13 µs in the intake benchmark).
+  // SQLite checkpoints inside the COMMIT that crosses its own threshold (1,000 frames).
+  // Above SQLite's: a hot page (an index leaf of a busy grid, the table's last page)
+  // changed by many commits is copied once per checkpoint, so fewer, longer checkpoints
+  // copy far fewer pages (what that buys: docs/performance.md).
   int start_frames = 8000;
   // Once the log is restart_frames long, the thread is woken at this many waiting frames
   // instead, so that it gets near the end of the log and the writer has only this little
-  // left to copy itself when it starts the log over: ~3 ms with the database file's fsync,
-  // where copying up to start_frames stalled it ~13 ms.
+  // left to copy itself (with the database file's fsync) when it starts the log over,
+  // rather than up to start_frames.
   int catch_up_frames = 250;
   // If the thread falls this far behind (it failed, or the disk is slow), the writer
   // checkpoints inline as SQLite would have, so the WAL cannot grow without bound.
@@ -39,9 +38,8 @@ struct CheckpointerOptions {
   // A WAL this long gets a last checkpoint from the writer itself, between two of its
   // transactions and once fewer than catch_up_frames are waiting, so that all of it is
   // copied and SQLite starts the log over. Checkpoints beside a busy writer alone never get
-  // there (there is always a newer commit): the log grew to 3.5 GB while the SLA benchmark
-  // built its store. The file is then reused from its start and cut back to
-  // `wal_size_limit_bytes` when longer.
+  // there (there is always a newer commit), and the log would grow without bound. The file
+  // is then reused from its start and cut back to `wal_size_limit_bytes` when longer.
   int restart_frames = 16384;
   std::int64_t wal_size_limit_bytes = std::int64_t{64} << 20;
   // The thread waits for the kernel to write back every this many bytes it copies into the

@@ -173,8 +173,8 @@ CREATE INDEX deliveries_retry ON deliveries (sink, state, next_attempt_ms);
 
 // The idempotency key becomes a unique index on the case row itself, which also serves the
 // reporter's lists (cases_reporter's job): one index fewer to update per create — each is
-// a leaf page of its own in the WAL, and a create wrote ~6 (docs/performance.md). The
-// table only repeated the cases' own (reporter_id, request_id, id).
+// a leaf page of its own in the WAL. The table only repeated the cases' own
+// (reporter_id, request_id, id).
 constexpr std::string_view kV3 = R"sql(
 CREATE UNIQUE INDEX cases_reporter_request ON cases (reporter_id, request_id);
 DROP INDEX cases_reporter;

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,9 +21,6 @@ struct SqliteStoreOptions {
   int busy_timeout_ms = 5000;
   // Idle read connections kept open for reuse; more readers than this simply open their own.
   int max_idle_readers = 4;
-  // Fault injection for tests: caps the file at this many pages (PRAGMA max_page_count on
-  // the write connection), so a write past it fails as on a full disk. 0 = no cap.
-  std::int64_t max_page_count = 0;
   // Most Write calls committed in one transaction.
   int max_group_commands = 256;
   // How long QueueAccessLog records wait for a write to carry them before they are
@@ -36,37 +32,43 @@ struct SqliteStoreOptions {
   int writer_cache_kib = 64 * 1024;
   // The write connection reads the database file through a memory map this large (SQLite
   // still writes with pwrite). Firing deadlines of old cases reads pages all over the file;
-  // mapped, a page costs no system call and no copy (~1.5x more deadlines/s on a 1.9 GB
-  // store). Address space only: the pages are the kernel's file cache. 0 turns it off.
+  // mapped, a page costs no system call and no copy. Address space only: the pages are the
+  // kernel's file cache. 0 turns it off.
   std::int64_t writer_mmap_bytes = std::int64_t{16} << 30;
-  // WAL checkpoints run on a thread of their own, not in the writer's COMMIT.
+  // WAL checkpoints run on a thread of their own, not in the writer's COMMIT
+  // (checkpoints.start_frames = 0: SQLite's own, inside COMMIT).
   CheckpointerOptions checkpoints;
   // The write connection hands each commit's WAL frames to the kernel in one write instead
   // of two per frame (storage/store_vfs.h). Off: SQLite's own writes.
   bool gather_wal_writes = true;
   // Fault injection for tests: replaces the fdatasync of the WAL that acknowledges writes.
   WalSyncer::SyncFn wal_sync_for_testing;
+  // Fault injection for tests (tests/support/writer_faults.h): runs on the writer thread
+  // with the write connection before each group, outside any transaction.
+  std::function<void(Db&)> before_group_for_testing;
 };
 
+class GroupCommit;
 class ReadPool;
 class WriteQueue;
-struct WriteGroup;
 
 // Thread-safe: any thread may call Write or Read. Write callbacks run one at a time on the
 // writer thread in a group transaction shared with other callers' writes (one fsync for all
 // of them); a callback that fails after writing is undone by rolling the group back and
-// running the others again without it (see RunGroup). A Write caller blocks meanwhile, so
-// its callback may use the caller's locals, but not its thread-local state; nor may it call
-// Write (that gets INTERNAL). A WriteAsync caller goes on at once: its callback owns what it
-// uses. Each StoreReader is one connection: use it from one thread
-// at a time.
+// running the others again without it (GroupCommit::Write). A Write caller blocks
+// meanwhile, so its callback may use the caller's locals, but not its thread-local state;
+// nor may it call Write (that gets INTERNAL). A WriteAsync caller goes on at once: its
+// callback owns what it uses, and its `done` runs on the sync thread (on the writer thread
+// if its group failed; on the caller's if the store is closing). Each StoreReader is one
+// connection: use it from one thread at a time.
 class SqliteStore : public engine::Store {
  public:
   using Options = SqliteStoreOptions;
 
   // Creates the file when missing, switches it to WAL and applies pending migrations. Write
-  // returns once the group's WAL frames are synced to disk (WalSyncer): the writer commits
-  // with synchronous=NORMAL and a sync thread acknowledges.
+  // returns once the group's WAL frames are synced to disk: the writer thread commits with
+  // synchronous=NORMAL (GroupCommit::Write) and the sync thread acknowledges after its
+  // fdatasync (WalSyncer::Loop).
   static engine::Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                            Options options = {});
   ~SqliteStore() override;
@@ -89,13 +91,9 @@ class SqliteStore : public engine::Store {
   std::uint64_t dropped_access_records() const;
   // Write calls waiting for the writer thread (not counting the group it is running).
   std::size_t queued_writes() const;
-
-  // Fault injection for tests: sets the page cap (see Options); 0 lifts it. Runs on the
-  // writer thread between two groups.
-  engine::Status SetMaxPageCountForTesting(std::int64_t pages);
-  // Fault injection for tests: the next `count` writes of a commit's gathered WAL frames
-  // fail as if the disk were full. FAILED_PRECONDITION when gather_wal_writes is off.
-  engine::Status FailWalFlushesForTesting(int count);
+  // Whether the write connection's WAL writes go through store_vfs.h's gathering
+  // (Options::gather_wal_writes, as the connection actually opened).
+  bool gathers_wal_writes() const { return gathers_wal_writes_; }
 
   const std::string& path() const { return path_; }
 
@@ -103,20 +101,16 @@ class SqliteStore : public engine::Store {
   SqliteStore(std::string path, Options options, Db writer, std::shared_ptr<ReadPool> pool,
               std::unique_ptr<Checkpointer> checkpointer, WalSyncer::SyncFn sync);
 
-  // On the writer thread: one transaction for the group (see WriteQueue::Runner).
-  engine::Status RunGroup(WriteGroup& group);
-  void RecordGroupStats(bool committed, std::size_t group_size, std::size_t committed_commands,
-                        double commit_seconds, int wal_pages);
-
   std::string path_;
   Options options_;
   Db writer_;  // after Open, touched by the writer thread only
   std::shared_ptr<ReadPool> pool_;
   std::unique_ptr<Checkpointer> checkpointer_;  // hooked into writer_ from Open on
-  std::unique_ptr<WalSyncer> syncer_;           // acknowledges committed groups
-  mutable std::mutex stats_mu_;
-  engine::WriteStats stats_;
-  std::unique_ptr<WriteQueue> queue_;  // reset first in the destructor: it still uses writer_
+  std::unique_ptr<WalSyncer> syncer_;           // syncs and acknowledges committed groups
+  std::unique_ptr<GroupCommit> group_commit_;   // the writer thread's work on writer_
+  bool gathers_wal_writes_ = false;
+  // Reset first in the destructor: its thread still runs group_commit_ on writer_.
+  std::unique_ptr<WriteQueue> queue_;
 };
 
 }  // namespace gridcare::storage

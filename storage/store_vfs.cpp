@@ -101,7 +101,7 @@ bool IsCommitFrameHeader(const unsigned char* data, int amount) {
 // of the WAL issued meanwhile — each one acknowledges a group of writes — queues behind the
 // burst at the device. Like PostgreSQL's checkpoint_flush_after, start the writeback every
 // `flush_after_bytes` and wait for it, so that little is ever queued ahead of a WAL sync
-// (p99 at 1,000 creates/s 4–5 → 2 ms on a quiet disk, docs/performance.md). Only the
+// (what that buys: docs/performance.md). Only the
 // checkpointing thread waits. Errors are left to the fsync SQLite issues next: writeback
 // errors are reported to each open descriptor of the file, SQLite's included.
 int PacedWrite(ShimFile* f, const void* data, int amount, sqlite3_int64 offset) {
@@ -298,6 +298,11 @@ const char* StoreVfs() {
     sqlite3_vfs_register(&vfs, 0);
   });
   return kName;
+}
+
+bool GathersWalWrites(sqlite3* db) {
+  ShimFile* wal = OurFile(db, SQLITE_FCNTL_JOURNAL_POINTER);
+  return wal != nullptr && wal->gathered != nullptr;
 }
 
 bool FailWalFlushesForTesting(sqlite3* db, int count) {

@@ -222,8 +222,8 @@ Result<int> NextCaseSerial(Db& db, int year) {
 Status SaveCase(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
   GC_RETURN_IF_ERROR(CheckEvents(after, events));
   // No savepoint of its own: a Write command that returns an error after writing is rolled
-  // back whole by the store. A savepoint per case made SQLite copy each page it touched into
-  // a sub-journal: 2.3x slower at firing 10,000 deadlines.
+  // back whole by the store (GroupCommit::Write). A savepoint would make SQLite copy each
+  // page it touches into a statement journal.
   return SaveCaseBody(db, after, events);
 }
 

@@ -1,12 +1,14 @@
-// The write operations of the SQLite store, as functions over the write connection.
-// Not transactions: SqliteStore::Write opens and commits the one these run inside.
+// The write operations of the SQLite store, as functions over the write connection, and the
+// StoreWriter a write callback gets. Not transactions: GroupCommit opens and commits them.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "engine/store.h"
+#include "storage/outbox.h"
 #include "storage/sqlite.h"
+#include "storage/store_reads.h"
 
 namespace gridcare::storage::writes {
 
@@ -26,3 +28,43 @@ engine::Status DeleteSession(Db& db, const std::string& token_hash);
 engine::Status LogAccess(Db& db, const std::vector<engine::AccessRecord>& records);
 
 }  // namespace gridcare::storage::writes
+
+namespace gridcare::storage {
+
+// engine::StoreWriter on the write connection, inside the group's open transaction.
+class SqliteWriter final : public SqliteReads<SqliteOutboxWrites<engine::StoreWriter>> {
+ public:
+  explicit SqliteWriter(Db& db) : db_(db) {}
+
+  engine::Result<engine::CaseId> NextCaseId() override { return writes::NextCaseId(db_); }
+  engine::Result<int> NextCaseSerial(int year) override {
+    return writes::NextCaseSerial(db_, year);
+  }
+  engine::Status SaveCase(const engine::Case& after,
+                          const std::vector<engine::CaseEvent>& events) override {
+    return writes::SaveCase(db_, after, events);
+  }
+  engine::Status UpsertOrgUnits(const std::vector<engine::OrgUnit>& units) override {
+    return writes::UpsertOrgUnits(db_, units);
+  }
+  engine::Status UpsertUsers(const std::vector<engine::User>& users) override {
+    return writes::UpsertUsers(db_, users);
+  }
+  engine::Status SaveSession(const engine::Session& session) override {
+    return writes::SaveSession(db_, session);
+  }
+  engine::Status DeleteSession(const std::string& token_hash) override {
+    return writes::DeleteSession(db_, token_hash);
+  }
+  engine::Status LogAccess(const std::vector<engine::AccessRecord>& records) override {
+    return writes::LogAccess(db_, records);
+  }
+
+ protected:
+  Db& conn() override { return db_; }
+
+ private:
+  Db& db_;
+};
+
+}  // namespace gridcare::storage

@@ -1,4 +1,5 @@
-// The sync thread: take every acknowledgement handed in, one fdatasync, settle them all.
+// The sync thread: take every acknowledgement handed in, one fdatasync, answer them all. Its
+// Loop holds the line where "acknowledged => on disk" becomes true.
 #include "storage/wal_syncer.h"
 
 #include <fcntl.h>
@@ -86,7 +87,8 @@ void WalSyncer::Loop() {
     const bool already_failed = !failure_.ok();
     lock.unlock();
 
-    // Everything in `batch` was committed before this call starts: one sync covers it all.
+    // 4. Sync. Everything in `batch` was committed before this call starts: one sync covers
+    //    it all.
     const auto start = std::chrono::steady_clock::now();
     engine::Status synced = already_failed ? engine::Status::Ok() : sync_();
     const double seconds =
@@ -101,9 +103,14 @@ void WalSyncer::Loop() {
     }
     const engine::Status failure = failure_;
     lock.unlock();
+    // 5. Acknowledge.
     for (Acknowledgement& a : batch) {
       // A write that succeeded but may not be on disk is not acknowledged as written.
       if (!failure.ok() && a.status.ok() && !a.thrown) a.status = failure;
+      // THE DURABILITY LINE. The only place a Write or WriteAsync caller hears OK, and only
+      // after an fdatasync that began after its COMMIT has succeeded: acknowledged => on
+      // disk. (Errors are answered here too, or at once where nothing was written:
+      // GroupCommit::Write, WriteQueue::Submit.)
       a.done(std::move(a.status), a.thrown);
     }
     lock.lock();

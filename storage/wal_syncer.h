@@ -1,9 +1,8 @@
-// Acknowledges committed write groups only once their WAL frames are on disk, with one
-// fdatasync for every group committed since the last one, on a thread of its own. The
-// writer commits with synchronous=NORMAL (frames written, not yet synced) and runs the next
-// group meanwhile, instead of waiting out each fsync itself: the fsync was half of the
-// writer's time per group (docs/performance.md). Durability is unchanged for what is
-// acknowledged; a group is visible to readers ~one fsync before it is acknowledged.
+// Steps 4 and 5 of the write path (group_commit.cpp): on a thread of its own, one fdatasync
+// of the WAL for every group committed since the last, then each command's answer. The
+// writer commits with synchronous=NORMAL (frames written, not synced) and runs the next
+// group meanwhile instead of waiting out each fsync itself. A committed group is visible to
+// readers before it is acknowledged; nobody hears OK before it is on disk.
 #pragma once
 
 #include <chrono>
@@ -43,7 +42,7 @@ class WalSyncer {
   WalSyncer(const WalSyncer&) = delete;
   WalSyncer& operator=(const WalSyncer&) = delete;
 
-  // Called by the writer right after a COMMIT: settled after the next sync.
+  // Called by the writer right after a COMMIT: answered after the next sync.
   void Committed(std::vector<Acknowledgement> acks);
   // OK until a sync fails; from then on the error, for good (after a failed fsync the
   // kernel may have dropped the unsynced pages: nothing later can be trusted either).

@@ -1,10 +1,11 @@
-// The writer thread's loop: sleep until there is work, take a group, run it, settle it.
-// Not transactions: the runner SqliteStore hands in owns BEGIN/COMMIT/ROLLBACK.
+// The writer thread's loop: sleep until there is work, take a group, hand it to the runner.
+// Not transactions: the runner (GroupCommit::Write) owns BEGIN/COMMIT/ROLLBACK.
 #include "storage/write_queue.h"
 
+#include <functional>
 #include <future>
-#include <memory>
 #include <iterator>
+#include <memory>
 #include <utility>
 
 #include "util/named_thread.h"
@@ -34,12 +35,16 @@ void WriteQueue::Submit(WriteCommand command) {
   command.done(engine::Unavailable("storage cannot take writes: the store is closing"), nullptr);
 }
 
-Status WriteQueue::Run(WriteCommand command) {
+Status WriteQueue::Run(const WriteFn& fn) {
   if (std::this_thread::get_id() == thread_.get_id()) {
     return engine::Internal(
         "nested Store::Write: a write callback called Write, which would wait on itself");
   }
-  // Shared: the writer may still be inside set_value when this thread wakes and returns.
+  WriteCommand command;
+  // The caller waits, so the callback may be borrowed rather than copied.
+  command.fn = std::ref(fn);
+  // Shared: the settling thread may still be inside set_value when this one wakes and
+  // returns.
   auto result = std::make_shared<std::promise<Status>>();
   std::future<Status> future = result->get_future();
   command.done = [result](Status status, std::exception_ptr thrown) {
@@ -99,18 +104,13 @@ void WriteQueue::Loop() {
       }
     }
 
+    // The group: everything queued, up to max_group, with every buffered access record.
     WriteGroup group;
-    if (!queue_.empty() && queue_.front().raw) {
+    while (!queue_.empty() && group.commands.size() < options_.max_group) {
       group.commands.push_back(std::move(queue_.front()));
       queue_.pop_front();
-    } else {
-      while (!queue_.empty() && !queue_.front().raw &&
-             group.commands.size() < options_.max_group) {
-        group.commands.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      group.access.swap(access_);
     }
+    group.access.swap(access_);
     lock.unlock();
     const Status access = runner_(group);
     lock.lock();

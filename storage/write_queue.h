@@ -1,5 +1,5 @@
 // The hand-off between Store::Write callers and the one writer thread: commands queued and
-// taken in groups, plus access records buffered until the next group. Not SQL: sqlite_store.cpp.
+// taken in groups, plus access records buffered until the next group. Not SQL: group_commit.cpp.
 #pragma once
 
 #include <chrono>
@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "engine/store.h"
-#include "storage/sqlite.h"
 
 namespace gridcare::storage {
 
@@ -23,19 +22,17 @@ using WriteFn = engine::Store::WriteFn;
 // callback threw, if it threw. Runs on the writer thread.
 using WriteCompletion = std::function<void(engine::Status, std::exception_ptr)>;
 
-// One queued request; exactly one of `fn` and `raw` is set.
+// One queued Write or WriteAsync: a callback to run in a group transaction, and who hears
+// what became of it.
 struct WriteCommand {
-  // Runs inside a group transaction.
   WriteFn fn;
-  // Runs alone, between groups and outside any transaction (pragmas).
-  std::function<engine::Status(Db&)> raw;
   WriteCompletion done;
 };
 
-// What the writer thread runs at once.
+// What the writer thread runs in one transaction.
 struct WriteGroup {
-  std::vector<WriteCommand> commands;        // `fn` commands, or exactly one `raw` one
-  std::vector<engine::AccessRecord> access;  // to be committed in the same transaction
+  std::vector<WriteCommand> commands;        // in the order they were queued
+  std::vector<engine::AccessRecord> access;  // buffered since the last group
 };
 
 struct WriteQueueOptions {
@@ -52,9 +49,10 @@ struct WriteQueueOptions {
 // the runner and goes back to sleep; fully idle it waits without a timeout.
 class WriteQueue {
  public:
-  // Runs a group on the writer thread. It settles every command's `done` and returns what
-  // became of group.access: OK (committed), UNAVAILABLE (retried with a later group) or
-  // another error (they can never be written: dropped and counted).
+  // Runs a group on the writer thread (GroupCommit::Write). It settles every command's
+  // `done`, now or later, and returns what became of group.access: OK (committed),
+  // UNAVAILABLE (retried with a later group) or another error (they can never be written:
+  // dropped and counted).
   using Runner = std::function<engine::Status(WriteGroup&)>;
 
   WriteQueue(WriteQueueOptions options, Runner runner);
@@ -63,13 +61,14 @@ class WriteQueue {
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
 
-  // Queues `command`; its `done` runs on the writer thread once the group is settled. A
+  // Queues `command`; the runner settles its `done` (on the writer or the sync thread). A
   // store that is closing settles it at once with UNAVAILABLE, on the calling thread.
   void Submit(WriteCommand command);
-  // Queues `command` and waits for its result; an exception its callback threw is rethrown
+  // Queues a command for `fn` and waits until its `done` is settled: the caller's thread
+  // blocks on a future that `done` fulfils. An exception the callback threw is rethrown
   // here. Called from the writer thread itself (a write callback calling Write) it would
   // wait on itself forever: INTERNAL instead.
-  engine::Status Run(WriteCommand command);
+  engine::Status Run(const WriteFn& fn);
   // Buffers records for the next group; returns at once.
   void QueueAccess(std::vector<engine::AccessRecord> records);
 

@@ -1,6 +1,6 @@
-// Durability claims, each shown by failing or killing and then looking: a full disk gives
-// UNAVAILABLE with nothing half-written, and kill -9 loses no acknowledged case.
-// Not backups (backup_test.cpp).
+// Durability claims, each shown by failing or killing and then looking, on the default and
+// the plain write path: a full disk gives UNAVAILABLE with nothing half-written, and kill -9
+// loses no acknowledged case. Not backups (backup_test.cpp).
 #include <catch2/catch.hpp>
 
 #include <poll.h>
@@ -14,16 +14,20 @@
 #include "storage/audit_verifier.h"
 #include "tests/storage/storage_test_util.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_faults.h"
 
 namespace gridcare::testing {
 namespace {
 
 TEST_CASE("a full disk gives UNAVAILABLE, writes nothing, and writing resumes once there is room",
           "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  storage::SqliteStoreOptions options;
-  options.max_page_count = 1;  // SQLite raises it to the current size: the file is full now
+  storage::SqliteStoreOptions options = With(write_path);
+  WriterFaults faults(options);
+  faults.CapPages(1);  // SQLite raises it to the current size: the file is full now
   auto store = OpenStore(path, options);
 
   engine::Status status;
@@ -48,7 +52,7 @@ TEST_CASE("a full disk gives UNAVAILABLE, writes nothing, and writing resumes on
   CHECK(RawInt(path, "SELECT count(*) FROM case_events WHERE case_id = " + failed_id) == 0);
   CHECK(RawInt(path, "SELECT count(*) FROM deadlines WHERE case_id = " + failed_id) == 0);
 
-  REQUIRE(store->SetMaxPageCountForTesting(0).ok());
+  faults.CapPages(0);
   engine::Status retried = Save(*store, failed.now, failed.last_events);
   INFO(retried.ToString());
   CHECK(retried.ok());
@@ -59,8 +63,9 @@ TEST_CASE("a full disk gives UNAVAILABLE, writes nothing, and writing resumes on
 }
 
 // The child: saves cases forever, acknowledging each id on the pipe after Write returned.
-[[noreturn]] void SaveUntilKilled(const std::string& path, int ack_fd) {
-  auto store = storage::SqliteStore::Open(path);
+[[noreturn]] void SaveUntilKilled(const std::string& path,
+                                  const storage::SqliteStoreOptions& options, int ack_fd) {
+  auto store = storage::SqliteStore::Open(path, options);
   if (!store.ok()) _exit(2);
   for (engine::CaseId id = 1;; ++id) {
     CaseStory story = CaseStory::Reported(id);
@@ -92,9 +97,12 @@ void ReadAcks(int fd, std::vector<engine::CaseId>& acked, std::string& partial, 
 
 TEST_CASE("kill -9 of a writing process loses no acknowledged case and leaves the audit intact",
           "[storage][slow]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  { auto create = OpenStore(path); }  // schema first, so the child only writes cases
+  const storage::SqliteStoreOptions options = With(write_path);
+  { auto create = OpenStore(path, options); }  // schema first, so the child only writes cases
 
   int fds[2];
   REQUIRE(pipe(fds) == 0);
@@ -102,7 +110,7 @@ TEST_CASE("kill -9 of a writing process loses no acknowledged case and leaves th
   REQUIRE(child >= 0);
   if (child == 0) {
     close(fds[0]);
-    SaveUntilKilled(path, fds[1]);
+    SaveUntilKilled(path, options, fds[1]);
   }
   close(fds[1]);
 
@@ -119,7 +127,7 @@ TEST_CASE("kill -9 of a writing process loses no acknowledged case and leaves th
   close(fds[0]);
   REQUIRE(acked.size() >= 40);
 
-  auto store = OpenStore(path);
+  auto store = OpenStore(path, options);
   auto reader = store->Read();
   REQUIRE(reader.ok());
   for (engine::CaseId id : acked) {

@@ -1,6 +1,7 @@
-// Group commit in SqliteStore: concurrent writes share a transaction, each keeps its own
-// result, a broken group fails whole, access records ride along, the destructor drains.
-// Not single-command semantics (sqlite_store_test.cpp) nor crashes (durability_test.cpp).
+// Group commit (GroupCommit::Write): concurrent writes share a transaction, each keeps its own
+// result, a broken group fails whole, access records ride along, the destructor drains; the
+// failure cases on the default and the plain write path. Not single-command semantics
+// (sqlite_store_test.cpp) nor crashes (durability_test.cpp).
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "tests/storage/storage_test_util.h"
 #include "tests/support/eventually.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_faults.h"
 
 namespace gridcare::testing {
 namespace {
@@ -102,9 +104,11 @@ CaseStory BigCase(engine::CaseId id) {
 }
 
 TEST_CASE("concurrent writers all succeed and share commits", "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  auto store = OpenStore(path);
+  auto store = OpenStore(path, With(write_path));
   constexpr int kThreads = 32;
   constexpr int kPerThread = 50;
   std::latch start(kThreads);
@@ -141,9 +145,11 @@ TEST_CASE("concurrent writers all succeed and share commits", "[storage]") {
 
 TEST_CASE("a failing command leaves nothing behind and does not disturb the rest of its group",
           "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  auto store = OpenStore(path);
+  auto store = OpenStore(path, With(write_path));
   constexpr int kGood = 7;
   Writers writers(kGood + 1);
   {
@@ -184,9 +190,11 @@ TEST_CASE("a failing command leaves nothing behind and does not disturb the rest
 }
 
 TEST_CASE("only a command that failed after writing makes its group run again", "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  auto store = OpenStore(path);
+  auto store = OpenStore(path, With(write_path));
   std::atomic<int> runs_before{0}, runs_after{0}, runs_refused{0}, runs_half{0};
   auto counted = [](std::atomic<int>& runs, CaseStory story) {
     return [&runs, story](StoreWriter& w) {
@@ -234,9 +242,11 @@ TEST_CASE("only a command that failed after writing makes its group run again", 
 
 TEST_CASE("when SQLite ends the transaction mid-group every command of the group is UNAVAILABLE",
           "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  auto store = OpenStore(path);
+  auto store = OpenStore(path, With(write_path));
   // RAISE(ROLLBACK) ends the whole transaction from inside one command, as SQLite does by
   // itself on some I/O and full-disk errors.
   RawSql(path,
@@ -273,10 +283,13 @@ TEST_CASE("when SQLite ends the transaction mid-group every command of the group
 
 TEST_CASE("a full disk fails a whole group with UNAVAILABLE and writing resumes once there is room",
           "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  storage::SqliteStoreOptions options;
-  options.max_page_count = 1;  // SQLite raises it to the current size
+  storage::SqliteStoreOptions options = With(write_path);
+  WriterFaults faults(options);
+  faults.CapPages(1);  // SQLite raises it to the current size
   auto store = OpenStore(path, options);
   // Fill whatever free pages the file still had.
   engine::CaseId next = 1;
@@ -307,7 +320,7 @@ TEST_CASE("a full disk fails a whole group with UNAVAILABLE and writing resumes 
   CHECK(RawInt(path, "SELECT count(*) FROM case_events WHERE " + case_ids) == 0);
   CHECK(RawInt(path, "SELECT count(*) FROM deadlines WHERE " + case_ids) == 0);
 
-  REQUIRE(store->SetMaxPageCountForTesting(0).ok());
+  faults.CapPages(0);
   Writers retry(kGroup);
   for (const CaseStory& s : stories) retry.Start(*store, SaveFn(s));
   for (const Status& s : retry.Join()) {
@@ -368,9 +381,11 @@ TEST_CASE("queued access records are committed on their own when no write comes"
 
 TEST_CASE("destroying the store commits the writes and access records still queued",
           "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  storage::SqliteStoreOptions options;
+  storage::SqliteStoreOptions options = With(write_path);
   options.access_log_flush_delay = std::chrono::hours(1);
   auto store = OpenStore(path, options);
   constexpr int kQueued = 5;
@@ -404,9 +419,11 @@ TEST_CASE("Write from inside a write callback is INTERNAL instead of a deadlock"
 
 TEST_CASE("an exception from a write callback reaches its caller and writes nothing",
           "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  auto store = OpenStore(path);
+  auto store = OpenStore(path, With(write_path));
   CaseStory story = CaseStory::Reported(1);
   CHECK_THROWS_AS(store->Write([&](StoreWriter& w) -> Status {
     GC_RETURN_IF_ERROR(w.SaveCase(story.now, story.last_events));
@@ -418,7 +435,7 @@ TEST_CASE("an exception from a write callback reaches its caller and writes noth
   CHECK(CountRows(path, "cases") == 1);
 }
 
-TEST_CASE("WriteAsync returns at once and calls back on the writer once the write is durable",
+TEST_CASE("WriteAsync returns at once and calls back on another thread once the write is durable",
           "[storage]") {
   TempDir dir;
   const std::string path = dir.File("gc.db");

@@ -141,6 +141,27 @@ struct CaseStory {
   }
 };
 
+// The write path with its switchable optimisations on (the defaults: gathered WAL writes,
+// the checkpoint thread) or plain (SQLite's own WAL writes and checkpoints), the reference
+// they must not change. Durability tests run both:
+//   const WritePath path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+//   INFO(Name(path));
+//   auto store = OpenStore(file, With(path));
+enum class WritePath { kDefault, kPlain };
+
+inline const char* Name(WritePath path) {
+  return path == WritePath::kPlain ? "plain write path" : "default write path";
+}
+
+// `options` with the optimisations of `path`.
+inline storage::SqliteStoreOptions With(WritePath path, storage::SqliteStoreOptions options = {}) {
+  if (path == WritePath::kPlain) {
+    options.gather_wal_writes = false;
+    options.checkpoints.start_frames = 0;
+  }
+  return options;
+}
+
 inline std::unique_ptr<storage::SqliteStore> OpenStore(const std::string& path,
                                                        storage::SqliteStoreOptions options = {}) {
   auto store = storage::SqliteStore::Open(path, options);

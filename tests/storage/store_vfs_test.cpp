@@ -13,6 +13,7 @@
 #include "storage/store_vfs.h"
 #include "tests/storage/storage_test_util.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/writer_faults.h"
 
 namespace gridcare::testing {
 namespace {
@@ -85,11 +86,14 @@ TEST_CASE("a failed write of a commit's gathered frames fails the commit and lea
           "[storage][wal]") {
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  auto store = OpenStore(path);
+  storage::SqliteStoreOptions options;
+  WriterFaults faults(options);
+  auto store = OpenStore(path, options);
+  REQUIRE(store->gathers_wal_writes());
   CaseStory first = CaseStory::Reported(1);
   REQUIRE(Save(*store, first.now, first.last_events).ok());
 
-  REQUIRE(store->FailWalFlushesForTesting(1).ok());
+  faults.FailWalFlushes(1);
   CaseStory lost = CaseStory::Reported(2);
   const Status failed = Save(*store, lost.now, lost.last_events);
   CHECK(failed.code() == ErrorCode::kUnavailable);
@@ -135,7 +139,7 @@ TEST_CASE("with gathering off the writer uses SQLite's own writes", "[storage][w
   storage::SqliteStoreOptions options;
   options.gather_wal_writes = false;
   auto store = OpenStore(path, options);
-  CHECK(store->FailWalFlushesForTesting(1).code() == ErrorCode::kFailedPrecondition);
+  CHECK_FALSE(store->gathers_wal_writes());
   CaseStory story = CaseStory::Reported(1);
   REQUIRE(Save(*store, story.now, story.last_events).ok());
   CHECK(RawInt(path, "SELECT count(*) FROM cases") == 1);

@@ -1,6 +1,7 @@
 // Acknowledgement after the WAL sync: a committed write is visible at once but Write returns
 // only once a sync that began after its commit has finished; a failed sync fails what it
-// covered and every write after it. Not crashes (durability_test.cpp: kill -9).
+// covered and every write after it (on the default and the plain write path). Not crashes
+// (durability_test.cpp: kill -9).
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -18,11 +19,13 @@ using engine::ErrorCode;
 using engine::Status;
 
 TEST_CASE("a write returns only after the WAL sync that follows its commit", "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
   std::latch release{1};
   std::atomic<int> syncs{0};
-  storage::SqliteStoreOptions options;
+  storage::SqliteStoreOptions options = With(write_path);
   options.wal_sync_for_testing = [&] {
     ++syncs;
     release.wait();
@@ -43,9 +46,11 @@ TEST_CASE("a write returns only after the WAL sync that follows its commit", "[s
 
 TEST_CASE("a failed WAL sync fails the writes it covered and every write after it",
           "[storage]") {
+  const WritePath write_path = GENERATE(WritePath::kDefault, WritePath::kPlain);
+  INFO(Name(write_path));
   TempDir dir;
   const std::string path = dir.File("gc.db");
-  storage::SqliteStoreOptions options;
+  storage::SqliteStoreOptions options = With(write_path);
   options.wal_sync_for_testing = [] { return engine::Unavailable("fdatasync: I/O error"); };
   auto store = OpenStore(path, options);
   CaseStory one = CaseStory::Reported(1);
