@@ -89,12 +89,6 @@ std::shared_ptr<const Caller> Authenticator::FromCache(const std::string& hash,
   return nullptr;
 }
 
-std::shared_ptr<const Caller> Authenticator::CachedCaller(std::string_view header) {
-  auto token = BearerToken(header);
-  if (!token.ok()) return nullptr;
-  return FromCache(util::Sha256Hex(*token), clock_.Now());
-}
-
 engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
   GC_ASSIGN_OR_RETURN(std::string_view token, BearerToken(header));
   const std::string hash = util::Sha256Hex(token);

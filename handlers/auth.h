@@ -37,10 +37,6 @@ class Authenticator {
   engine::Result<SignedIn> SignIn(const std::string& username, const std::string& password);
   // From an "Authorization: Bearer TOKEN" header value.
   engine::Result<Caller> Authenticate(std::string_view authorization_header);
-  // What Authenticate would answer if it can answer from the cache, i.e. without reading
-  // the store; null otherwise (not cached, expired, or a malformed header). Shared with the
-  // cache rather than copied: it is asked on every request.
-  std::shared_ptr<const Caller> CachedCaller(std::string_view authorization_header);
   engine::Status SignOut(const Caller& caller);
 
   // A verified token is remembered this long, so most requests skip the session lookup.
