@@ -397,6 +397,28 @@ Result<Decision> DecideCreate(const NewCase& req, const Actor& actor, TimePoint 
   return d;
 }
 
+Status CheckSameReport(const NewCase& retry, const Actor& actor, const Case& filed) {
+  // What DecideCreate stores from the request. No action changes these fields after the
+  // report, so the row still holds the first body (were one ever edited, compare with the
+  // REPORTED event's fields instead).
+  std::string grid_id = retry.grid_id;
+  if (grid_id.empty() && actor.role == Role::kGridWorker) grid_id = actor.unit_id;
+  const char* differs = nullptr;
+  if (retry.channel != filed.channel) differs = "channel";
+  else if (retry.category != filed.category) differs = "category";
+  else if (retry.priority != filed.priority) differs = "priority";
+  else if (grid_id != filed.grid_id) differs = "gridId";
+  else if (retry.title != filed.title) differs = "title";
+  else if (retry.description != filed.description) differs = "description";
+  else if (retry.address != filed.address) differs = "address";
+  else if (retry.subjects != filed.subjects) differs = "subjects";
+  if (differs == nullptr) return Status::Ok();
+  return AlreadyExists("requestId " + retry.request_id + " was already used for case " +
+                       filed.number + " (id " + std::to_string(filed.id) + "), whose " +
+                       differs + " differs; a retry must repeat the same report, a new "
+                       "report needs a new requestId");
+}
+
 Result<Decision> DecideCommand(const Case& before, const CommandRequest& req, const Actor& actor,
                                TimePoint now, const RuleBook& rules) {
   const bool system = actor.role == Role::kSystem;

@@ -49,6 +49,11 @@ TakeNumbering FixedNumbering(CaseId id, std::string number);
 Result<Decision> DecideCreate(const NewCase& request, const Actor& actor, TimePoint now,
                               const RuleBook& rules, const TakeNumbering& take_numbering);
 
+// A create whose requestId `filed` already carries: OK when `retry` repeats the report
+// `filed` was made from (a retry after a timeout), else ALREADY_EXISTS naming the case and
+// the first field that differs — answering the old case would lose the new report.
+Status CheckSameReport(const NewCase& retry, const Actor& actor, const Case& filed);
+
 // Applies one command to `before`. Checks, in order: the actor can read the case
 // (else NOT_FOUND), the expected version (ABORTED), that the command applies in this state
 // (FAILED_PRECONDITION), that this actor may do it (PERMISSION_DENIED), then its arguments.

@@ -134,6 +134,7 @@ void CaseService::CreateAsync(const Actor& actor, NewCase request, Executor cont
           GC_ASSIGN_OR_RETURN(auto c, w.GetCase(*existing));
           if (!c) return Internal("idempotency key points at missing case " +
                                   std::to_string(*existing));
+          GC_RETURN_IF_ERROR(CheckSameReport(op->request, actor, *c));
           op->events.clear();
           op->warnings.clear();
           op->value = {std::move(*c), false};

@@ -16,6 +16,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kUnavailable: return "UNAVAILABLE";
     case ErrorCode::kDataLoss: return "DATA_LOSS";
     case ErrorCode::kInternal: return "INTERNAL";
+    case ErrorCode::kAlreadyExists: return "ALREADY_EXISTS";
   }
   return "UNKNOWN";
 }

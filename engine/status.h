@@ -25,6 +25,7 @@ enum class ErrorCode {
   kUnavailable,         // storage cannot take writes now; nothing half-written
   kDataLoss,            // the store is damaged (audit chain broken, unknown schema)
   kInternal,            // a bug: an invariant did not hold
+  kAlreadyExists,       // a create's requestId was already used with a different body
 };
 
 std::string_view ErrorCodeName(ErrorCode code);
@@ -61,6 +62,7 @@ inline Status ResourceExhausted(std::string m) {
 inline Status Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
 inline Status DataLoss(std::string m) { return {ErrorCode::kDataLoss, std::move(m)}; }
 inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+inline Status AlreadyExists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
 
 // A value or the Status that explains why there is none.
 template <typename T>

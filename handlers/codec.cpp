@@ -470,6 +470,8 @@ HttpError ToHttpError(engine::ErrorCode code, ExhaustedAs exhausted) {
       return {500, "DATA_LOSS"};
     case ErrorCode::kInternal:
       return {500, "INTERNAL"};
+    case ErrorCode::kAlreadyExists:
+      return {409, "ALREADY_EXISTS"};
   }
   return {500, "INTERNAL"};
 }

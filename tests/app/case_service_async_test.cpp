@@ -121,9 +121,10 @@ TEST_CASE("the blocking create runs its listener on the calling thread, as befor
   CHECK(listened_on == std::this_thread::get_id());
 }
 
-// A report is judged inside the write, after the idempotency lookup, so a retry is
-// answered as the original was, whatever it says now.
-TEST_CASE("a retried report gets its case back before it is judged again",
+// A report is judged inside the write, after the idempotency lookup: a retry that repeats
+// the report gets its case back; one that says something else is refused, not answered
+// with the old case (that would lose the new report), and changes nothing.
+TEST_CASE("a retried report gets its case back, a different body under its requestId does not",
           "[engine][async]") {
   TempDir dir;
   engine::ManualClock clock(kT0);
@@ -133,12 +134,31 @@ TEST_CASE("a retried report gets its case back before it is judged again",
   CHECK(first->created);
   CHECK(first->c.number == "NA-2026-000001");
 
-  engine::NewCase retry = SampleReport("retry-1");
-  retry.title = " ";  // would be refused as a new report
-  auto again = world.cases->Create(ActorNamed("gw111"), retry);
+  auto again = world.cases->Create(ActorNamed("gw111"), SampleReport("retry-1"));
   REQUIRE(again.ok());
   CHECK_FALSE(again->created);
   CHECK(again->c.id == first->c.id);
+  CHECK(again->c.version == first->c.version);
+
+  engine::NewCase changed = SampleReport("retry-1");
+  changed.title = " ";  // would be refused as a new report, too
+  auto conflict = world.cases->Create(ActorNamed("gw111"), changed);
+  CHECK(conflict.status().code() == engine::ErrorCode::kAlreadyExists);
+  CHECK_THAT(conflict.status().message(), Catch::Matchers::Contains("NA-2026-000001") &&
+                                              Catch::Matchers::Contains("title"));
+  engine::NewCase other_subjects = SampleReport("retry-1");
+  other_subjects.subjects.push_back({"王小明", engine::SubjectRole::kChild, 9, "", ""});
+  CHECK(world.cases->Create(ActorNamed("gw111"), other_subjects).status().code() ==
+        engine::ErrorCode::kAlreadyExists);
+  {
+    auto reader = world.store->Read();
+    REQUIRE(reader.ok());
+    auto kept = (*reader)->GetCase(first->c.id);
+    REQUIRE(kept.ok());
+    REQUIRE(kept->has_value());
+    CHECK((*kept)->version == first->c.version);
+    CHECK((*kept)->title == first->c.title);
+  }
 
   engine::NewCase fresh = SampleReport("retry-2");
   fresh.title = " ";

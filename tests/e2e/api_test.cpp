@@ -200,6 +200,41 @@ TEST_CASE("a retried report returns the same case, even when retries race", "[e2
   for (const auto& id : ids) CHECK(id == ids[0]);
 }
 
+TEST_CASE("a requestId used again with a different body is 409 ALREADY_EXISTS and changes nothing",
+          "[e2e]") {
+  TestServer server;
+  Caller worker(server, "gw111");
+  auto first = worker.Call("POST", "/v1/cases", ReportJson("key-1"));
+  REQUIRE(first.status == 201);
+  const v1::Case filed = worker.CaseFrom(first);
+
+  // An urgent report sent under an old key must not be answered with the old case.
+  std::string urgent = ReportJson("key-1");
+  urgent.replace(urgent.find("ROUTINE"), 7, "URGENT");
+  auto conflict = worker.Call("POST", "/v1/cases", urgent);
+  CHECK(conflict.status == 409);
+  CHECK(ErrorStatus(conflict) == "ALREADY_EXISTS");
+  CHECK(conflict.body.find(filed.number()) != std::string::npos);
+  CHECK(conflict.body.find("priority") != std::string::npos);
+  // The same body with the grid spelled out is the same report.
+  auto explicit_grid = worker.Call("POST", "/v1/cases", ReportJson("key-1", filed.grid_id()));
+  CHECK(explicit_grid.status == 200);
+  // A different title: the same answer.
+  std::string retitled = ReportJson("key-1");
+  retitled.replace(retitled.find("留守儿童无人照看"), std::string("留守儿童无人照看").size(), "另一件事");
+  CHECK(worker.Call("POST", "/v1/cases", retitled).status == 409);
+
+  auto mine = worker.Call("GET", "/v1/cases?view=MINE");
+  REQUIRE(mine.status == 200);
+  v1::ListCasesResponse list;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(mine.body, &list).ok());
+  REQUIRE(list.cases_size() == 1);
+  CHECK(list.cases(0).version() == filed.version());
+  CHECK(list.cases(0).priority() == v1::Case::ROUTINE);
+  CHECK(worker.Call("GET", "/v1/cases/" + filed.id() + "/events").body.find("URGENT") ==
+        std::string::npos);
+}
+
 TEST_CASE("a stale version is refused with ABORTED", "[e2e]") {
   TestServer server;
   Caller worker(server, "gw111"), leader(server, "leaderV11");

@@ -99,7 +99,7 @@ TEST_CASE("a client that knows only the .proto files completes the lifecycle", "
   TestServer server;
   ProtocClient worker(server, "gw111"), leader(server, "leaderV11"), staff(server, "staffV11");
 
-  const std::string created = worker.CaseText(worker.Send("/v1/cases", "CreateCaseRequest", R"(
+  const std::string report = R"(
     request_id: "protoc-1"
     channel: GRID_PATROL
     category: LEFT_BEHIND_CHILD
@@ -108,7 +108,9 @@ TEST_CASE("a client that knows only the .proto files completes the lifecycle", "
     description: "父母外出务工"
     address: "梅亭社区3号"
     subjects { name: "小明" role: CHILD age: 9 }
-  )"), 201);
+  )";
+  const std::string created =
+      worker.CaseText(worker.Send("/v1/cases", "CreateCaseRequest", report), 201);
   INFO(created);
   const std::string id = TextField(created, "id");
   REQUIRE_FALSE(id.empty());
@@ -123,12 +125,14 @@ TEST_CASE("a client that knows only the .proto files completes the lifecycle", "
   CHECK(created.find("respond_time {") == std::string::npos);  // absent until accepted
   const std::string base = "/v1/cases/" + id;
 
-  // The same request id again: 200 and the same case.
-  const std::string replay = worker.CaseText(worker.Send("/v1/cases", "CreateCaseRequest", R"(
+  // The same request again: 200 and the same case; the same id with another body: 409.
+  const std::string replay =
+      worker.CaseText(worker.Send("/v1/cases", "CreateCaseRequest", report));
+  CHECK(TextField(replay, "id") == id);
+  CHECK(worker.Send("/v1/cases", "CreateCaseRequest", R"(
     request_id: "protoc-1" channel: GRID_PATROL category: LEFT_BEHIND_CHILD priority: ROUTINE
     title: "留守儿童无人照看"
-  )"));
-  CHECK(TextField(replay, "id") == id);
+  )").status == 409);
 
   // A stale version is refused with a binary gridcare.v1.ErrorBody.
   const auto stale = leader.Send(base + ":verify", "CaseActionRequest",
