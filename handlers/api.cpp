@@ -35,8 +35,8 @@ struct Endpoint {
   std::string label;       // the metrics route label: a fixed set
   std::string_view allow;  // the Allow header of a 405
   Kind kind = kOther;
-  std::string case_id;     // kCase*: the {id} as sent, maybe not a number
-  std::string action;      // kCaseAction
+  std::string case_id;  // kCase*: the {id} as sent, maybe not a number
+  std::string action;   // kCaseAction
 };
 
 // Every path the API serves. A method not in `allow` there is 405; a path not here, 404.
@@ -97,9 +97,9 @@ bool Allows(std::string_view allow, std::string_view method) {
 // No contract status names a wrong method; grpc-gateway answers 405 with UNIMPLEMENTED.
 HttpResponse MethodNotAllowed(const HttpRequest& request, std::string_view allow,
                               std::string_view what, bool binary) {
-  v1::ErrorBody body = ToErrorBody(engine::InvalidArgument(request.method + " " +
-                                                           std::string(what) + ": only " +
-                                                           std::string(allow) + " are answered here"));
+  v1::ErrorBody body =
+      ToErrorBody(engine::InvalidArgument(request.method + " " + std::string(what) + ": only " +
+                                          std::string(allow) + " are answered here"));
   body.mutable_error()->set_code(405);
   body.mutable_error()->set_status("UNIMPLEMENTED");
   HttpResponse r = Reply(405, body, binary);

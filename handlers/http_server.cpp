@@ -224,7 +224,9 @@ class Session : public std::enable_shared_from_this<Session> {
                                                         " bytes"),
                               ExhaustedAs::kBodyTooLarge));
     }
-    if (ec) return Send(ServerError(engine::InvalidArgument("malformed HTTP request: " + ec.message())));
+    if (ec) {
+      return Send(ServerError(engine::InvalidArgument("malformed HTTP request: " + ec.message())));
+    }
 
     first_request_ = false;
     auto& msg = parser_->get();

@@ -18,10 +18,10 @@ size_t SequenceLength(std::string_view s) {
   const std::uint8_t b = byte(0);
   if (b < 0x80) return 1;
   if (b >= 0xC2 && b <= 0xDF) return cont(1) ? 2 : 0;
-  if (b == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;               // no overlong form
-  if (b == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;         // no surrogate
+  if (b == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;        // no overlong form
+  if (b == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;  // no surrogate
   if (b >= 0xE1 && b <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (b == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;    // no overlong form
+  if (b == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;        // no overlong form
   if (b == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;  // <= U+10FFFF
   if (b >= 0xF1 && b <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
   return 0;

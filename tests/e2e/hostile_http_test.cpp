@@ -5,7 +5,6 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <catch2/catch.hpp>
-
 #include <cctype>
 #include <chrono>
 #include <fstream>
@@ -53,9 +52,10 @@ constexpr char kSmuggled[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
 
 }  // namespace
 
-TEST_CASE("a request with ambiguous framing gets one 400 and a closed connection, and what "
-          "it smuggles is never answered",
-          "[e2e][hostile]") {
+TEST_CASE(
+    "a request with ambiguous framing gets one 400 and a closed connection, and what "
+    "it smuggles is never answered",
+    "[e2e][hostile]") {
   TestServer server;
   const std::string chunked_end = std::string("0\r\n\r\n") + kSmuggled;
   // {what, framing headers, HTTP version, body}
@@ -72,14 +72,16 @@ TEST_CASE("a request with ambiguous framing gets one 400 and a closed connection
       {"xchunked", "Transfer-Encoding: xchunked\r\n", "1.1", chunked_end},
       {"quoted", "Transfer-Encoding: \"chunked\"\r\n", "1.1", chunked_end},
       {"with a parameter", "Transfer-Encoding: chunked;x=1\r\n", "1.1", chunked_end},
-      {"vertical tab", "Transfer-Encoding:\x0b" "chunked\r\n", "1.1", chunked_end},
+      {"vertical tab",
+       "Transfer-Encoding:\x0b"
+       "chunked\r\n",
+       "1.1", chunked_end},
       {"in HTTP/1.0", "Transfer-Encoding: chunked\r\n", "1.0", chunked_end},
       {"chunked and a length", "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "1.1",
        chunked_end},
       {"a length and chunked", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "1.1",
        chunked_end},
-      {"a length and gzip", "Content-Length: 0\r\nTransfer-Encoding: gzip\r\n", "1.1",
-       kSmuggled},
+      {"a length and gzip", "Content-Length: 0\r\nTransfer-Encoding: gzip\r\n", "1.1", kSmuggled},
       {"two equal lengths", "Content-Length: 0\r\nContent-Length: 0\r\n", "1.1", kSmuggled},
       {"a list of equal lengths", "Content-Length: 0, 0\r\n", "1.1", kSmuggled},
       {"conflicting lengths",
@@ -95,8 +97,8 @@ TEST_CASE("a request with ambiguous framing gets one 400 and a closed connection
     {
       RawConn conn(server.port());
       REQUIRE(conn.connected());
-      REQUIRE(conn.Send("POST /v1/sessions HTTP/" + version + "\r\nHost: x\r\n" + framing +
-                        "\r\n" + body));
+      REQUIRE(conn.Send("POST /v1/sessions HTTP/" + version + "\r\nHost: x\r\n" + framing + "\r\n" +
+                        body));
       std::string got;
       const auto start = Clock::now();
       CHECK(conn.ReadToEof(10s, &got));  // closed by the server
@@ -120,11 +122,12 @@ TEST_CASE("plain chunked and plain Content-Length requests are still served and 
   RawConn conn(server.port());
   REQUIRE(conn.connected());
   // Two requests in one send: each is answered, in order, on the one connection.
-  REQUIRE(conn.Send("POST /v1/sessions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n"
-                    "Content-Type: application/json\r\n\r\n" +
-                    std::string(size) + "\r\n" + sign_in + "\r\n0\r\n\r\n" +
-                    "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                    std::to_string(sign_in.size()) + "\r\n\r\n" + sign_in + kSmuggled));
+  REQUIRE(conn.Send(
+      "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n"
+      "Content-Type: application/json\r\n\r\n" +
+      std::string(size) + "\r\n" + sign_in + "\r\n0\r\n\r\n" +
+      "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(sign_in.size()) +
+      "\r\n\r\n" + sign_in + kSmuggled));
   std::string got;
   REQUIRE(conn.ReadUntil("\r\n\r\nok", 10s, &got));
   const auto lines = StatusLines(got);
@@ -135,9 +138,10 @@ TEST_CASE("plain chunked and plain Content-Length requests are still served and 
   CHECK(conn.Quiet());  // and the connection stays open
 }
 
-TEST_CASE("a kept-alive connection's next request is held to the read timeout, not the idle "
-          "timeout",
-          "[e2e][hostile]") {
+TEST_CASE(
+    "a kept-alive connection's next request is held to the read timeout, not the idle "
+    "timeout",
+    "[e2e][hostile]") {
   // Idle five times longer than a request may take to arrive.
   TestServer server("[server]\nread_timeout = \"1s\"\nidle_timeout = \"5s\"\n");
   RawConn loris(server.port());
@@ -193,7 +197,9 @@ TEST_CASE("error messages never echo invalid UTF-8 or control characters: every 
       {"a JSON field value in invalid UTF-8",
        post("application/json",
             R"({"requestId":"r1","channel":"GRID_PATROL","category":"LEFT_BEHIND_CHILD",)"
-            R"("priority":"ROUTINE","gridId":"G)" "\xff\xfe" R"(","title":"t"})")},
+            R"("priority":"ROUTINE","gridId":"G)"
+            "\xff\xfe"
+            R"(","title":"t"})")},
       {"a JSON enum value", post("application/json", R"({"channel":"\u001b[31m\r\n\u0085"})")},
       {"a JSON enum value in invalid UTF-8",
        post("application/json", "{\"channel\":\"\x1b\xff\"}")},
@@ -257,9 +263,10 @@ TEST_CASE("user text cannot forge server log lines, and the log names cases by n
   }
 }
 
-TEST_CASE("every API answer says no-store and nosniff: a case, a sign-in, an error, the "
-          "stream",
-          "[e2e][hostile]") {
+TEST_CASE(
+    "every API answer says no-store and nosniff: a case, a sign-in, an error, the "
+    "stream",
+    "[e2e][hostile]") {
   TestServer server;
   HttpClient http("127.0.0.1", server.port());
   Caller gw(server, "gw111");
@@ -273,14 +280,13 @@ TEST_CASE("every API answer says no-store and nosniff: a case, a sign-in, an err
   SECTION("a case read") { check(gw.Call("GET", "/v1/cases/" + c.id())); }
   SECTION("a sign-in") {
     check(http.Request("POST", "/v1/sessions",
-                       std::string(R"({"username":"gw111","password":")") + kPassword +
-                           R"("})"));
+                       std::string(R"({"username":"gw111","password":")") + kPassword + R"("})"));
   }
   SECTION("errors") {
-    check(http.Request("GET", "/v1/cases"));              // 401
-    check(gw.Call("GET", "/v1/cases/999999"));            // 404
-    check(gw.Call("DELETE", "/v1/cases"));                // 405
-    check(gw.Call("POST", "/v1/cases", "{"));             // 400
+    check(http.Request("GET", "/v1/cases"));    // 401
+    check(gw.Call("GET", "/v1/cases/999999"));  // 404
+    check(gw.Call("DELETE", "/v1/cases"));      // 405
+    check(gw.Call("POST", "/v1/cases", "{"));   // 400
   }
   SECTION("a list, HEAD, health") {
     check(gw.Call("GET", "/v1/cases"));
@@ -298,9 +304,10 @@ TEST_CASE("every API answer says no-store and nosniff: a case, a sign-in, an err
   }
 }
 
-TEST_CASE("a known API path answers a method it does not serve with 405 and Allow; unknown "
-          "paths stay 404",
-          "[e2e][hostile]") {
+TEST_CASE(
+    "a known API path answers a method it does not serve with 405 and Allow; unknown "
+    "paths stay 404",
+    "[e2e][hostile]") {
   TestServer server;
   Caller gw(server, "gw111");
   const v1::Case c = gw.CaseFrom(gw.Call("POST", "/v1/cases", ReportJson("methods-1")));

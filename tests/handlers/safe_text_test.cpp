@@ -22,14 +22,15 @@ TEST_CASE("SafeText writes control characters as visible escapes", "[handlers]")
 TEST_CASE("SafeText replaces every byte of invalid UTF-8 with U+FFFD", "[handlers]") {
   const std::string r = "\xef\xbf\xbd";
   CHECK(SafeText("\xff") == r);
-  CHECK(SafeText("a\xfe" "b") == "a" + r + "b");
-  CHECK(SafeText("\xc0\xaf") == r + r);                   // overlong '/'
-  CHECK(SafeText("\xe0\x80\xaf") == r + r + r);           // overlong, three bytes
-  CHECK(SafeText("\xed\xa0\x80") == r + r + r);           // a surrogate
-  CHECK(SafeText("\xf4\x90\x80\x80") == r + r + r + r);   // past U+10FFFF
-  CHECK(SafeText("\xe4\xb8") == r + r);                   // cut short
+  CHECK(SafeText("a\xfe"
+                 "b") == "a" + r + "b");
+  CHECK(SafeText("\xc0\xaf") == r + r);                  // overlong '/'
+  CHECK(SafeText("\xe0\x80\xaf") == r + r + r);          // overlong, three bytes
+  CHECK(SafeText("\xed\xa0\x80") == r + r + r);          // a surrogate
+  CHECK(SafeText("\xf4\x90\x80\x80") == r + r + r + r);  // past U+10FFFF
+  CHECK(SafeText("\xe4\xb8") == r + r);                  // cut short
   CHECK(SafeText("\xe4\xb8\x41") == r + r + "A");
-  CHECK(SafeText("\x80") == r);                           // a lone continuation byte
+  CHECK(SafeText("\x80") == r);  // a lone continuation byte
 }
 
 }  // namespace gridcare::handlers
