@@ -221,7 +221,7 @@ const Row<Config> kRows[] = {
        c.server.max_header_bytes = static_cast<std::size_t>(v);
        return Status::Ok();
      }},
-    {{"server", "read_timeout", R"("30s")", "time for a connection's whole first request"},
+    {{"server", "read_timeout", R"("30s")", "time for a whole request, from its first byte"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
        GC_ASSIGN_OR_RETURN(c.server.read_timeout, r.NaturalDuration(n, k));
        return Status::Ok();

@@ -14,9 +14,10 @@ class LogSink : public NotificationSink {
  public:
   const std::string& name() const override { return name_; }
   engine::Status Deliver(const engine::OutboxEntry& e) override {
-    spdlog::info("notify unit={} case={} reason={}: {}", e.notification.unit_id,
-                 e.notification.case_number, engine::Name(e.notification.reason),
-                 e.notification.message);
+    // Not the message: it quotes the case's title, personal data a client wrote (newlines
+    // that would forge log lines included). The case number leads to it.
+    spdlog::info("notify unit={} case={} reason={}", e.notification.unit_id,
+                 e.notification.case_number, engine::Name(e.notification.reason));
     return engine::Status::Ok();
   }
 

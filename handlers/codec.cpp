@@ -15,6 +15,7 @@
 #include "engine/actions.h"
 #include "handlers/json_defaults.h"
 #include "handlers/json_types.h"
+#include "handlers/safe_text.h"
 
 namespace gridcare::handlers {
 
@@ -481,7 +482,9 @@ v1::ErrorBody ToErrorBody(const Status& status, ExhaustedAs exhausted) {
   v1::ErrorBody body;
   body.mutable_error()->set_code(http.http_status);
   body.mutable_error()->set_status(std::string(http.status));
-  body.mutable_error()->set_message(status.message());
+  // Messages may quote what the client sent (a path, a field's value): never its invalid
+  // UTF-8, which the JSON printer would refuse or pass on, nor control characters.
+  body.mutable_error()->set_message(SafeText(status.message()));
   return body;
 }
 

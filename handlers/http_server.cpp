@@ -35,6 +35,62 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr std::string_view kServerName = "gridcare";
+// What one read for the first byte of a kept-alive connection's next request asks for.
+constexpr std::size_t kFirstReadBytes = 4096;
+
+// RFC 9112 §6: a request whose body length two parties could read differently (a proxy in
+// front and this server) must be refused, or its body may be taken for the next request
+// (request smuggling). Beast 1.81 refuses Content-Length with a non-numeric or conflicting
+// value and some Transfer-Encoding clashes, but takes "gzip, chunked" as chunked, ignores
+// "chunked, gzip", "identity" or a second Transfer-Encoding line without "chunked", and
+// accepts repeated equal lengths; and a proxy may read any of these otherwise. So only the
+// plainest framings pass: exactly one Transfer-Encoding line saying exactly "chunked" and no
+// Content-Length, in HTTP/1.1; or at most one Content-Length of digits only.
+std::optional<std::string> FramingError(const http::request_header<>& header) {
+  int te_lines = 0;
+  int cl_lines = 0;
+  std::string_view te, cl;
+  for (const auto& field : header) {
+    if (field.name() == http::field::transfer_encoding) {
+      ++te_lines;
+      te = field.value();
+    } else if (field.name() == http::field::content_length) {
+      ++cl_lines;
+      cl = field.value();
+    }
+  }
+  const auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  if (te_lines > 1) return "Transfer-Encoding sent more than once";
+  if (te_lines == 1) {
+    if (cl_lines > 0) return "Transfer-Encoding and Content-Length together";
+    if (!beast::iequals(trim(te), "chunked")) {
+      return "Transfer-Encoding other than exactly \"chunked\"";
+    }
+    if (header.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
+  }
+  if (cl_lines > 1) return "Content-Length sent more than once";
+  if (cl_lines == 1) {
+    cl = trim(cl);
+    if (cl.empty() || cl.find_first_not_of("0123456789") != std::string_view::npos) {
+      return "Content-Length is not one decimal number";
+    }
+  }
+  return std::nullopt;
+}
+
+// The server's own answers (a malformed request, too many connections) carry the headers
+// every API answer carries.
+HttpResponse ServerError(const engine::Status& status,
+                         ExhaustedAs exhausted = ExhaustedAs::kRateLimited) {
+  HttpResponse r = ErrorReply(status, /*binary=*/false, exhausted);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
 
 }  // namespace
 
@@ -87,8 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), over_limit] {
       if (over_limit) {
         self->keep_alive_ = false;
-        self->Send(ErrorReply(engine::Unavailable("服务器连接数已满，请稍后重试 (too many connections)"),
-                              false));
+        self->Send(
+            ServerError(engine::Unavailable("服务器连接数已满，请稍后重试 (too many connections)")));
         return;
       }
       self->DoRead();
@@ -109,12 +165,40 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   const HttpServerOptions& options() const { return server_->options; }
 
+  // The first request, and one whose bytes have already come (pipelined), must arrive whole
+  // within read_timeout of when we start reading it. A kept-alive connection may then idle
+  // up to idle_timeout for the first byte of its next request; from that byte on, the
+  // request is held to read_timeout too, so dripping it keeps no connection open longer.
   void DoRead() {
     if (server_->stopping) return Close();
     parser_.emplace();
     parser_->body_limit(options().max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(options().max_header_bytes));
-    stream_.expires_after(first_request_ ? options().read_timeout : options().idle_timeout);
+    if (first_request_ || buffer_.size() > 0) return ReadHeader();
+    stream_.expires_after(options().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->OnRead(ec, 0);
+                              self->ReadHeader();
+                            });
+  }
+
+  // The header first, so that its framing can be judged before a byte of body is read.
+  void ReadHeader() {
+    stream_.expires_after(options().read_timeout);  // for the whole request, body included
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnRead(ec, 0);
+    if (const std::optional<std::string> bad = FramingError(parser_->get())) {
+      keep_alive_ = false;  // where this request's body ends is unknowable: no next request
+      linger_ = true;
+      head_request_ = false;
+      return Send(ServerError(engine::InvalidArgument("ambiguous HTTP framing: " + *bad)));
+    }
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -129,18 +213,20 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = false;  // after a malformed request the stream position is unknown
     linger_ = true;       // the client may still be sending: let it read our answer
     if (ec == http::error::body_limit) {
-      return Send(ErrorReply(engine::ResourceExhausted(
-                                 "request body larger than " +
-                                 std::to_string(options().max_body_bytes) + " bytes"),
-                             false, ExhaustedAs::kBodyTooLarge));
+      return Send(ServerError(engine::ResourceExhausted(
+                                  "request body larger than " +
+                                  std::to_string(options().max_body_bytes) + " bytes"),
+                              ExhaustedAs::kBodyTooLarge));
     }
     if (ec == http::error::header_limit) {
-      return Send(ErrorReply(engine::ResourceExhausted("request headers larger than " +
-                                                       std::to_string(options().max_header_bytes) +
-                                                       " bytes"),
-                             false, ExhaustedAs::kBodyTooLarge));
+      return Send(ServerError(engine::ResourceExhausted("request headers larger than " +
+                                                        std::to_string(options().max_header_bytes) +
+                                                        " bytes"),
+                              ExhaustedAs::kBodyTooLarge));
     }
-    if (ec) return Send(ErrorReply(engine::InvalidArgument("malformed HTTP request: " + ec.message()), false));
+    if (ec) {
+      return Send(ServerError(engine::InvalidArgument("malformed HTTP request: " + ec.message())));
+    }
 
     first_request_ = false;
     auto& msg = parser_->get();
@@ -253,10 +339,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void StartStream(HttpResponse resp) {
     subscription_ = std::move(resp.stream);
     stream_.expires_never();
-    out_.push_back(
+    // The handler's headers (e.g. Cache-Control), else no-cache: a stream is never replayed.
+    std::string head =
         "HTTP/1.1 200 OK\r\nServer: gridcare\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-        "Cache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
-        ": connected\n\n");
+        "Connection: close\r\nX-Accel-Buffering: no\r\n";
+    bool cache_control = false;
+    for (const auto& [name, value] : resp.headers) {
+      cache_control = cache_control || beast::iequals(name, "Cache-Control");
+      head += name + ": " + value + "\r\n";
+    }
+    if (!cache_control) head += "Cache-Control: no-cache\r\n";
+    out_.push_back(head + "\r\n: connected\n\n");
     std::weak_ptr<Session> weak = shared_from_this();
     subscription_->SetWakeup([weak] {
       if (auto self = weak.lock()) {

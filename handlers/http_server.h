@@ -1,7 +1,7 @@
 // The HTTP/1.1 server: sockets, parsing limits, timeouts, connection cap, SSE streaming and
-// graceful shutdown, on Boost.Beast. It hands each decoded request to the handler on a worker
-// pool and writes back whatever answer the handler sends, whenever it comes. The only file
-// that includes Beast or Asio.
+// graceful shutdown, on Boost.Beast; it refuses requests whose framing is ambiguous (RFC 9112
+// §6). It hands each decoded request to the handler on a worker pool and writes back whatever
+// answer the handler sends, whenever it comes. The only file that includes Beast or Asio.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,8 @@ struct HttpServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 * 1024;
   // The whole first request must arrive within read_timeout (a slow-loris client cannot
-  // hold a connection); a kept-alive connection may idle this long between requests.
+  // hold a connection); a kept-alive connection may idle idle_timeout for the first byte of
+  // its next request, which from that byte on must arrive whole within read_timeout.
   engine::Millis read_timeout = std::chrono::seconds(30);
   engine::Millis idle_timeout = std::chrono::seconds(60);
   int max_connections = 1024;

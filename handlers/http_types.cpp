@@ -84,7 +84,7 @@ void Responder::Send(HttpResponse response) const {
 
 void Responder::Post(std::function<void()> task) const { state_->post(std::move(task)); }
 
-Responder Responder::Then(std::function<void(const HttpResponse&)> observe) const {
+Responder Responder::Then(std::function<void(HttpResponse&)> observe) const {
   return Responder(
       [inner = *this, observe = std::move(observe)](HttpResponse response) {
         observe(response);

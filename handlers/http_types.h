@@ -59,8 +59,9 @@ class Responder {
   // For continuations that arrive on some other component's thread (the store's writer):
   // rendering the answer is the connection's work, not theirs.
   void Post(std::function<void()> task) const;
-  // A responder that records what is sent, then passes it on (metrics).
-  Responder Then(std::function<void(const HttpResponse&)> observe) const;
+  // A responder that records or amends what is sent, then passes it on (metrics, headers
+  // every answer carries).
+  Responder Then(std::function<void(HttpResponse&)> observe) const;
 
  private:
   struct State;
