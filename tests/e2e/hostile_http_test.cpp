@@ -305,7 +305,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a known API path answers a method it does not serve with 405 and Allow; unknown "
+    "a known API path answers a method it does not serve with 405 and Allow, and unknown "
     "paths stay 404",
     "[e2e][hostile]") {
   TestServer server;
