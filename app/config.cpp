@@ -242,6 +242,11 @@ const Row<Config> kRows[] = {
        GC_ASSIGN_OR_RETURN(c.server.session_ttl, r.NaturalDuration(n, k));
        return Status::Ok();
      }},
+    {{"server", "client_address_header", R"("")", "header naming the client behind a proxy"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.server.client_address_header, r.String(n, k));
+       return Status::Ok();
+     }},
     {{"server", "io_threads", "0", "threads serving connections; 0 = one per core"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
        GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 0, 1024));

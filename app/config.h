@@ -26,6 +26,8 @@ struct ServerConfig {
   engine::Millis idle_timeout = std::chrono::seconds(60);
   int max_connections = 1024;
   engine::Millis session_ttl = std::chrono::hours(12);
+  // The header a reverse proxy sets to the client's address; "" = the TCP peer.
+  std::string client_address_header;
   int io_threads = 0;       // threads serving connections (and parsing, rendering); 0 = one per core
   int worker_threads = 64;  // threads for requests that block: reads, sign-in
 

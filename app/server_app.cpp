@@ -76,7 +76,8 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
         return handlers::FormatWriteStats(store->write_stats()) + scheduler->MetricsText() +
                dispatcher->MetricsText();
       },
-      LoadConsole(options.console_dir.value_or(rt.config.console.dir))});
+      LoadConsole(options.console_dir.value_or(rt.config.console.dir)),
+      sc.client_address_header});
   handlers::Api* api = app->api_.get();
   app->http_ = std::make_unique<handlers::HttpServer>(http, api->AsHttpHandler());
   GC_RETURN_IF_ERROR(app->http_->Start());

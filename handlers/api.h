@@ -28,6 +28,8 @@ struct ApiDeps {
   std::function<std::string()> extra_metrics;
   // The web console answered at every path outside the API; null: not served.
   std::shared_ptr<const StaticFiles> console = nullptr;
+  // Where a request's client address comes from (ClientAddress); "" = the TCP peer.
+  std::string client_address_header;
 };
 
 class Api {

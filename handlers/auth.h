@@ -13,6 +13,7 @@
 #include "engine/case.h"
 #include "engine/clock.h"
 #include "engine/store.h"
+#include "handlers/sign_in_throttle.h"
 
 namespace gridcare::handlers {
 
@@ -33,8 +34,11 @@ class Authenticator {
   Authenticator(engine::Store& store, const engine::Clock& clock, engine::Millis session_ttl);
 
   // UNAUTHENTICATED for a wrong username or password (one message for both, so names
-  // cannot be probed); RESOURCE_EXHAUSTED after repeated failures for one username.
-  engine::Result<SignedIn> SignIn(const std::string& username, const std::string& password);
+  // cannot be probed); RESOURCE_EXHAUSTED after repeated failures for one username, or
+  // from one client address across usernames, within kFailureWindow. Each lockout is
+  // logged once.
+  engine::Result<SignedIn> SignIn(const std::string& username, const std::string& password,
+                                  const std::string& client_address);
   // From an "Authorization: Bearer TOKEN" header value.
   engine::Result<Caller> Authenticate(std::string_view authorization_header);
   engine::Status SignOut(const Caller& caller);
@@ -45,13 +49,15 @@ class Authenticator {
   static constexpr std::chrono::seconds kCacheFor{30};
   static constexpr size_t kMaxCached = 100000;
 
-  static constexpr int kMaxFailures = 5;  // per username, within kFailureWindow
+  static constexpr int kMaxFailures = 5;             // per username, within kFailureWindow
+  static constexpr int kMaxFailuresPerAddress = 20;  // per client address, any usernames
   static constexpr std::chrono::minutes kFailureWindow{5};
 
  private:
   std::shared_ptr<const Caller> FromCache(const std::string& token_hash, engine::TimePoint now);
-  bool TooManyFailures(const std::string& username, engine::TimePoint now);
-  void RecordFailure(const std::string& username, engine::TimePoint now);
+  // The user, or UNAUTHENTICATED; as slow for an unknown name as for a wrong password.
+  engine::Result<engine::User> CheckPassword(const std::string& username,
+                                             const std::string& password) const;
 
   engine::Store& store_;
   const engine::Clock& clock_;
@@ -68,8 +74,7 @@ class Authenticator {
   // Tokens signed out recently: a lookup that raced the sign-out must not cache them.
   std::map<std::string, engine::TimePoint> revoked_;
 
-  std::mutex failures_mu_;
-  std::map<std::string, std::pair<int, engine::TimePoint>> failures_;  // count, window start
+  SignInThrottle throttle_;
 };
 
 }  // namespace gridcare::handlers

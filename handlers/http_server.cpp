@@ -243,6 +243,9 @@ class Session : public std::enable_shared_from_this<Session> {
       req.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     req.body = std::move(msg.body());
+    beast::error_code peer_error;
+    const auto peer = stream_.socket().remote_endpoint(peer_error);
+    if (!peer_error) req.peer_address = peer.address().to_string();
     busy_ = true;
     stream_.expires_never();
     const Responder respond = MakeResponder();

@@ -3,8 +3,22 @@
 #include "handlers/http_types.h"
 
 #include <atomic>
+#include <cctype>
 
 namespace gridcare::handlers {
+
+std::string ClientAddress(const HttpRequest& request, std::string_view header) {
+  if (header.empty()) return request.peer_address;
+  std::string name(header);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = request.Header(name);
+  if (const auto comma = value.rfind(','); comma != std::string_view::npos) {
+    value.remove_prefix(comma + 1);
+  }
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value.empty() ? request.peer_address : std::string(value);
+}
 namespace {
 
 int HexValue(char c) {

@@ -23,6 +23,7 @@ struct HttpRequest {
   // fill than a map, and a lookup reads it from the end, so a repeated name gives its last
   // value, as a map filled in order would.
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string peer_address;  // the TCP peer, e.g. "127.0.0.1"; "" when unknown
 
   std::string_view Header(std::string_view lower_name) const {
     for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
@@ -31,6 +32,10 @@ struct HttpRequest {
     return {};
   }
 };
+
+// The client's address: the last comma-separated value of `header` (a name; any case) when
+// it is set and the request carries it — the one the nearest proxy wrote —, else the peer.
+std::string ClientAddress(const HttpRequest& request, std::string_view header);
 
 struct HttpResponse {
   int status = 200;

@@ -8,7 +8,9 @@ namespace gridcare::handlers {
 HttpResponse CreateSession(Call& call) {
   v1::CreateSessionRequest req;
   if (auto s = ParseBody(call.request, &req); !s.ok()) return ErrorReply(s, call.binary);
-  auto signed_in = call.deps.auth.SignIn(req.username(), req.password());
+  auto signed_in = call.deps.auth.SignIn(
+      req.username(), req.password(),
+      ClientAddress(call.request, call.deps.client_address_header));
   if (!signed_in.ok()) return ErrorReply(signed_in.status(), call.binary);
   v1::Session out;
   out.set_token(signed_in->token);

@@ -5,7 +5,11 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "handlers/http_types.h"
+#include "handlers/sign_in_throttle.h"
 #include "storage/sqlite_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/temp_dir.h"
@@ -39,7 +43,7 @@ TEST_CASE("Authenticate answers a verified token from its cache, and only while 
   auto store = StoreWithOneUser(dir.File("gc.db"));
   FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
   handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
-  auto signed_in = auth.SignIn("gw1", kSecret);
+  auto signed_in = auth.SignIn("gw1", kSecret, "10.0.0.1");
   REQUIRE(signed_in.ok());
   const std::string header = "Bearer " + signed_in->token;
 
@@ -66,13 +70,87 @@ TEST_CASE("Signing out ends a token at once, cache or not", "[handlers]") {
   auto store = StoreWithOneUser(dir.File("gc.db"));
   FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
   handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
-  auto signed_in = auth.SignIn("gw1", kSecret);
+  auto signed_in = auth.SignIn("gw1", kSecret, "10.0.0.1");
   REQUIRE(signed_in.ok());
   const std::string header = "Bearer " + signed_in->token;
   auto verified = auth.Authenticate(header);
   REQUIRE(verified.ok());
   REQUIRE(auth.SignOut(*verified).ok());
   CHECK(auth.Authenticate(header).status().code() == engine::ErrorCode::kUnauthenticated);
+}
+
+TEST_CASE("concurrent wrong passwords get no more checks than the limit", "[handlers]") {
+  TempDir dir;
+  auto store = StoreWithOneUser(dir.File("gc.db"));
+  FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
+  handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
+  // Each UNAUTHENTICATED answer is one password checked; the rest must be refused before.
+  constexpr int kGuessers = 16;
+  std::vector<engine::ErrorCode> codes(kGuessers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kGuessers; ++i) {
+    threads.emplace_back([&, i] {
+      codes[i] = auth.SignIn("gw1", "guess-" + std::to_string(i), "10.0.0." + std::to_string(i))
+                     .status()
+                     .code();
+    });
+  }
+  for (auto& t : threads) t.join();
+  int checked = 0, refused = 0;
+  for (const auto code : codes) {
+    if (code == engine::ErrorCode::kUnauthenticated) ++checked;
+    if (code == engine::ErrorCode::kResourceExhausted) ++refused;
+  }
+  CHECK(checked == handlers::Authenticator::kMaxFailures);
+  CHECK(refused == kGuessers - handlers::Authenticator::kMaxFailures);
+  // Locked: even the right password is not checked, from any address, until the window ends.
+  CHECK(auth.SignIn("gw1", kSecret, "10.9.9.9").status().code() ==
+        engine::ErrorCode::kResourceExhausted);
+  clock.Advance(handlers::Authenticator::kFailureWindow + std::chrono::seconds(1));
+  CHECK(auth.SignIn("gw1", kSecret, "10.9.9.9").ok());
+}
+
+TEST_CASE("spraying one password across usernames from one address is stopped", "[handlers]") {
+  TempDir dir;
+  auto store = StoreWithOneUser(dir.File("gc.db"));
+  FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
+  handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
+  for (int i = 0; i < handlers::Authenticator::kMaxFailuresPerAddress; ++i) {
+    CHECK(auth.SignIn("user" + std::to_string(i), "123456", "203.0.113.7").status().code() ==
+          engine::ErrorCode::kUnauthenticated);
+  }
+  const auto sprayed = auth.SignIn("gw1", kSecret, "203.0.113.7");
+  CHECK(sprayed.status().code() == engine::ErrorCode::kResourceExhausted);
+  CHECK_THAT(sprayed.status().message(), Catch::Matchers::Contains("address"));
+  // Another address is not held back, nor is the user whose name was not guessed.
+  CHECK(auth.SignIn("gw1", kSecret, "198.51.100.1").ok());
+}
+
+TEST_CASE("the throttle's memory bound never unlocks a locked username", "[handlers]") {
+  handlers::SignInThrottle throttle({3, 1000000, std::chrono::minutes(5), 10});
+  const auto now = engine::FromUnixMillis(1'780'000'000'000);
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(throttle.Begin("victim", "a", now) == handlers::SignInThrottle::Verdict::kGo);
+    throttle.Finish("victim", "a", true, now);
+  }
+  // Many other names, each failing once, push the map past its bound of 10.
+  for (int i = 0; i < 50; ++i) {
+    const std::string name = "n" + std::to_string(i);
+    REQUIRE(throttle.Begin(name, "b", now) == handlers::SignInThrottle::Verdict::kGo);
+    throttle.Finish(name, "b", true, now);
+  }
+  CHECK(throttle.Begin("victim", "c", now) == handlers::SignInThrottle::Verdict::kUsernameLocked);
+}
+
+TEST_CASE("the client address is the peer, or the last value of the proxy's header",
+          "[handlers]") {
+  handlers::HttpRequest r;
+  r.peer_address = "127.0.0.1";
+  CHECK(handlers::ClientAddress(r, "") == "127.0.0.1");
+  CHECK(handlers::ClientAddress(r, "X-Real-IP") == "127.0.0.1");  // header absent
+  r.headers.emplace_back("x-forwarded-for", "6.6.6.6, 198.51.100.9 ");
+  CHECK(handlers::ClientAddress(r, "X-Forwarded-For") == "198.51.100.9");
+  CHECK(handlers::ClientAddress(r, "") == "127.0.0.1");  // not configured: never trusted
 }
 
 }  // namespace
