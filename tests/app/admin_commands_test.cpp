@@ -51,7 +51,7 @@ std::string DbWithCases(const TempDir& dir) {
   return db;
 }
 
-TEST_CASE("gridcare import orgs prints counts; a bad file exits 2 naming the line", "[app]") {
+TEST_CASE("gridcare import orgs prints counts, a bad file exits 2 naming the line", "[app]") {
   TempDir dir;
   const std::string db = dir.File("gc.db");
   const std::string good =

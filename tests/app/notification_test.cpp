@@ -40,7 +40,7 @@ struct Outbox {
 
 }  // namespace
 
-TEST_CASE("urgent reports reach the township and the city; urging reaches the assigned unit",
+TEST_CASE("urgent reports reach the township and the city, urging reaches the assigned unit",
           "[app][notify]") {
   const engine::OrgTree tree = testing::SmallCity();
   engine::Case c;

@@ -244,7 +244,7 @@ TEST_CASE("an empty body is an empty message", "[handlers]") {
   CHECK_FALSE(req.has_version());
 }
 
-TEST_CASE("a create request maps to a new case; unset enums name their field", "[handlers]") {
+TEST_CASE("a create request maps to a new case, unset enums name their field", "[handlers]") {
   v1::CreateCaseRequest req;
   REQUIRE(ParseMessage("application/json", R"({
       "requestId": "r-1", "channel": "GRID_PATROL", "category": "LEFT_BEHIND_CHILD",

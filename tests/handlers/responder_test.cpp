@@ -45,7 +45,7 @@ TEST_CASE("a responder dropped without an answer answers 500 for the handler", "
   CHECK(sink.sent[0].body.find("no response was produced") != std::string::npos);
 }
 
-TEST_CASE("Then observes the answer before passing it on; Post goes to the connection",
+TEST_CASE("Then observes the answer before passing it on, Post goes to the connection",
           "[handlers]") {
   Sink sink;
   std::optional<int> observed;

@@ -117,7 +117,7 @@ TEST_CASE("filed-or-assigned scope covers own filings and the unit's assignments
   CHECK(f.Ids(Scoped(CaseScope::Kind::kFiledOrAssigned, "d1", "10")) == Ids{6, 5, 3, 1});
 }
 
-TEST_CASE("inbox matches any of its state-and-unit clauses; an empty inbox lists nothing",
+TEST_CASE("inbox matches any of its state-and-unit clauses, an empty inbox lists nothing",
           "[storage]") {
   ListFixture f;
   CaseQuery q;

@@ -262,7 +262,7 @@ TEST_CASE("a reader sees the snapshot of the moment it was opened", "[storage]")
   CHECK((*(*after)->GetCase(1))->version == 2);
 }
 
-TEST_CASE("org units, users and sessions round-trip; users keep their id on re-import",
+TEST_CASE("org units, users and sessions round-trip, users keep their id on re-import",
           "[storage]") {
   TempDir dir;
   const std::string path = dir.File("gc.db");
