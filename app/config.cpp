@@ -242,6 +242,12 @@ const Row<Config> kRows[] = {
        GC_ASSIGN_OR_RETURN(c.server.session_ttl, r.NaturalDuration(n, k));
        return Status::Ok();
      }},
+    {{"server", "stream_heartbeat", R"("15s")", "keep-alive comment on a live stream"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.server.stream_heartbeat, r.NaturalDuration(n, k));
+       if (c.server.stream_heartbeat.count() <= 0) return r.Error(n, k, "must be positive");
+       return Status::Ok();
+     }},
     {{"server", "client_address_header", R"("")", "header naming the client behind a proxy"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
        GC_ASSIGN_OR_RETURN(c.server.client_address_header, r.String(n, k));

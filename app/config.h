@@ -26,6 +26,8 @@ struct ServerConfig {
   engine::Millis idle_timeout = std::chrono::seconds(60);
   int max_connections = 1024;
   engine::Millis session_ttl = std::chrono::hours(12);
+  // A live stream's keep-alive comment; a stream whose session has expired ends by then.
+  engine::Millis stream_heartbeat = std::chrono::seconds(15);
   // The header a reverse proxy sets to the client's address; "" = the TCP peer.
   std::string client_address_header;
   int io_threads = 0;       // threads serving connections (and parsing, rendering); 0 = one per core

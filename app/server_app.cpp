@@ -50,10 +50,15 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
                         ? sc.io_threads
                         : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   http.worker_threads = sc.worker_threads;
+  http.stream_heartbeat = sc.stream_heartbeat;
 
   app->auth_ = std::make_unique<handlers::Authenticator>(*rt.store, *rt.clock, sc.session_ttl);
   engine::CaseService* cases = rt.cases.get();
-  app->hub_ = std::make_unique<handlers::EventHub>([cases] { return cases->tree(); });
+  // Streams may take at most half the connection slots: the rest stay for everything else.
+  const handlers::StreamLimits stream_limits{
+      4, static_cast<std::size_t>(std::max(1, sc.max_connections / 2))};
+  app->hub_ = std::make_unique<handlers::EventHub>([cases] { return cases->tree(); },
+                                                   *rt.clock, stream_limits);
   handlers::EventHub* hub = app->hub_.get();
   app->scheduler_ = std::make_unique<SlaScheduler>(*rt.cases, *rt.store);
   SlaScheduler* scheduler = app->scheduler_.get();

@@ -120,6 +120,7 @@ engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
   caller.actor = {user->id, user->role, user->org_unit_id};
   caller.user = std::move(*user);
   caller.token_hash = hash;
+  caller.session_expires = session->expire_time;
   {
     std::lock_guard lock(cache_mu_);
     if (revoked_.count(hash)) return engine::Unauthenticated("登录已失效，请重新登录 (signed out)");

@@ -27,6 +27,7 @@ struct Caller {
   engine::Actor actor;
   engine::User user;
   std::string token_hash;
+  engine::TimePoint session_expires{};
 };
 
 class Authenticator {

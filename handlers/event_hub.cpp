@@ -51,22 +51,63 @@ void StreamSubscription::Close() {
 }
 
 bool StreamSubscription::closed() const {
-  std::lock_guard lock(mu_);
-  return closed_;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return true;
+  }
+  return clock_.Now() >= expires_;
 }
 
-std::shared_ptr<StreamSubscription> EventHub::Subscribe(const engine::Actor& actor) {
-  auto sub = std::make_shared<StreamSubscription>(actor);
+void EventHub::PruneLocked() {
+  std::erase_if(subscribers_, [](const auto& w) {
+    const auto s = w.lock();
+    return s == nullptr || s->closed();
+  });
+}
+
+engine::Result<std::shared_ptr<StreamSubscription>> EventHub::Subscribe(
+    const engine::Actor& actor, const std::string& token_hash, engine::TimePoint expires) {
   std::lock_guard lock(mu_);
+  PruneLocked();
+  if (subscribers_.size() >= limits_.total) {
+    return engine::ResourceExhausted("the server has " + std::to_string(limits_.total) +
+                                     " live streams open; try again later");
+  }
+  std::size_t mine = 0;
+  for (const auto& w : subscribers_) {
+    if (auto s = w.lock(); s && s->actor().user_id == actor.user_id) ++mine;
+  }
+  if (mine >= limits_.per_user) {
+    return engine::ResourceExhausted("you have " + std::to_string(mine) +
+                                     " live streams open (at most " +
+                                     std::to_string(limits_.per_user) + "); close one first");
+  }
+  auto sub = std::make_shared<StreamSubscription>(actor, token_hash, expires, clock_);
   subscribers_.push_back(sub);
   return sub;
+}
+
+void EventHub::EndSession(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  for (const auto& w : subscribers_) {
+    if (auto s = w.lock(); s && s->token_hash() == token_hash) s->Close();
+  }
+  PruneLocked();
+}
+
+void EventHub::EndUser(const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  for (const auto& w : subscribers_) {
+    if (auto s = w.lock(); s && s->actor().user_id == user_id) s->Close();
+  }
+  PruneLocked();
 }
 
 void EventHub::Publish(const engine::Case& after, const std::vector<engine::CaseEvent>& events) {
   std::vector<std::shared_ptr<StreamSubscription>> live;
   {
     std::lock_guard lock(mu_);
-    std::erase_if(subscribers_, [](const auto& w) { return w.expired(); });
+    PruneLocked();
     for (const auto& w : subscribers_) {
       if (auto s = w.lock()) live.push_back(std::move(s));
     }
@@ -102,7 +143,10 @@ void EventHub::CloseAll() {
 size_t EventHub::subscriber_count() const {
   std::lock_guard lock(mu_);
   size_t n = 0;
-  for (const auto& w : subscribers_) n += !w.expired();
+  for (const auto& w : subscribers_) {
+    const auto s = w.lock();
+    n += s != nullptr && !s->closed();
+  }
   return n;
 }
 

@@ -378,8 +378,8 @@ class Session : public std::enable_shared_from_this<Session> {
     heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->closed_) return;
       self->out_.push_back(": ping\n\n");
-      self->Flush();
-      self->Heartbeat();
+      self->Pump();  // also ends a stream whose session has expired
+      if (!self->closed_) self->Heartbeat();
     });
   }
 

@@ -55,9 +55,12 @@ HttpResponse GetDailyStats(Call& call, const Caller& caller) {
 }
 
 HttpResponse OpenStream(Call& call, const Caller& caller) {
+  auto subscription = call.deps.hub.Subscribe(caller.actor, caller.token_hash,
+                                              caller.session_expires);
+  if (!subscription.ok()) return ErrorReply(subscription.status(), call.binary);
   HttpResponse r;
   r.content_type = "text/event-stream";
-  r.stream = call.deps.hub.Subscribe(caller.actor);
+  r.stream = std::move(subscription).value();
   return r;
 }
 

@@ -21,6 +21,7 @@ HttpResponse CreateSession(Call& call) {
 
 HttpResponse DeleteSession(Call& call, const Caller& caller) {
   if (auto s = call.deps.auth.SignOut(caller); !s.ok()) return ErrorReply(s, call.binary);
+  call.deps.hub.EndSession(caller.token_hash);  // its streams end with it
   HttpResponse r;
   r.status = 204;
   r.content_type.clear();
