@@ -136,6 +136,10 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), server_(server),
         heartbeat_(stream_.get_executor()) {
     ++server_->connections;
+    // Once per connection, not per request: only sign-in reads it.
+    beast::error_code peer_error;
+    const auto peer = stream_.socket().remote_endpoint(peer_error);
+    if (!peer_error) peer_address_ = peer.address().to_string();
   }
   ~Session() { --server_->connections; }
 
@@ -243,9 +247,7 @@ class Session : public std::enable_shared_from_this<Session> {
       req.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     req.body = std::move(msg.body());
-    beast::error_code peer_error;
-    const auto peer = stream_.socket().remote_endpoint(peer_error);
-    if (!peer_error) req.peer_address = peer.address().to_string();
+    req.peer_address = peer_address_;
     busy_ = true;
     stream_.expires_never();
     const Responder respond = MakeResponder();
@@ -424,6 +426,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  std::string peer_address_;  // "" when the socket could not say
   HttpServer::Impl* server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

@@ -37,12 +37,19 @@ std::unique_ptr<storage::SqliteStore> StoreWithOneUser(const std::string& path) 
   return std::move(store).value();
 }
 
+// One user "gw1" in a fresh store, a clock that moves only when told, and the
+// Authenticator under test.
+struct AuthWorld {
+  TempDir dir;
+  std::unique_ptr<storage::SqliteStore> store = StoreWithOneUser(dir.File("gc.db"));
+  FakeClock clock{engine::FromUnixMillis(1'780'000'000'000)};
+  handlers::Authenticator auth{*store, clock, std::chrono::hours(8)};
+};
+
 TEST_CASE("Authenticate answers a verified token from its cache, and only while fresh",
           "[handlers]") {
-  TempDir dir;
-  auto store = StoreWithOneUser(dir.File("gc.db"));
-  FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
-  handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
+  AuthWorld world;
+  auto& [dir, store, clock, auth] = world;
   auto signed_in = auth.SignIn("gw1", kSecret, "10.0.0.1");
   REQUIRE(signed_in.ok());
   const std::string header = "Bearer " + signed_in->token;
@@ -66,10 +73,8 @@ TEST_CASE("Authenticate answers a verified token from its cache, and only while 
 }
 
 TEST_CASE("Signing out ends a token at once, cache or not", "[handlers]") {
-  TempDir dir;
-  auto store = StoreWithOneUser(dir.File("gc.db"));
-  FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
-  handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
+  AuthWorld world;
+  auto& [dir, store, clock, auth] = world;
   auto signed_in = auth.SignIn("gw1", kSecret, "10.0.0.1");
   REQUIRE(signed_in.ok());
   const std::string header = "Bearer " + signed_in->token;
@@ -80,10 +85,8 @@ TEST_CASE("Signing out ends a token at once, cache or not", "[handlers]") {
 }
 
 TEST_CASE("concurrent wrong passwords get no more checks than the limit", "[handlers]") {
-  TempDir dir;
-  auto store = StoreWithOneUser(dir.File("gc.db"));
-  FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
-  handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
+  AuthWorld world;
+  auto& [dir, store, clock, auth] = world;
   // Each UNAUTHENTICATED answer is one password checked; the rest must be refused before.
   constexpr int kGuessers = 16;
   std::vector<engine::ErrorCode> codes(kGuessers);
@@ -111,10 +114,8 @@ TEST_CASE("concurrent wrong passwords get no more checks than the limit", "[hand
 }
 
 TEST_CASE("spraying one password across usernames from one address is stopped", "[handlers]") {
-  TempDir dir;
-  auto store = StoreWithOneUser(dir.File("gc.db"));
-  FakeClock clock(engine::FromUnixMillis(1'780'000'000'000));
-  handlers::Authenticator auth(*store, clock, std::chrono::hours(8));
+  AuthWorld world;
+  auto& [dir, store, clock, auth] = world;
   for (int i = 0; i < handlers::Authenticator::kMaxFailuresPerAddress; ++i) {
     CHECK(auth.SignIn("user" + std::to_string(i), "123456", "203.0.113.7").status().code() ==
           engine::ErrorCode::kUnauthenticated);

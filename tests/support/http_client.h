@@ -61,15 +61,13 @@ class RawConn {
   // Reads until the peer closes (true) or the deadline passes (false); data goes to `out`.
   bool ReadToEof(std::chrono::milliseconds timeout, std::string* out = nullptr) {
     const auto deadline = Clock::now() + timeout;
+    std::string ignored;
     for (;;) {
-      const auto left = Left(deadline);
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[8192];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return true;  // orderly close or reset: either way the server let go
-      if (out) out->append(buf, static_cast<size_t>(n));
+      switch (ReadSome(deadline, out ? out : &ignored)) {
+        case Read::kData: ignored.clear(); break;
+        case Read::kClosed: return true;  // orderly close or reset: the server let go
+        case Read::kDeadline: return false;
+      }
     }
   }
 
@@ -77,14 +75,7 @@ class RawConn {
   bool ReadUntil(const std::string& needle, std::chrono::milliseconds timeout, std::string* out) {
     const auto deadline = Clock::now() + timeout;
     while (out->find(needle) == std::string::npos) {
-      const auto left = Left(deadline);
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[8192];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return false;
-      out->append(buf, static_cast<size_t>(n));
+      if (ReadSome(deadline, out) != Read::kData) return false;
     }
     return true;
   }
@@ -106,6 +97,22 @@ class RawConn {
   using Clock = std::chrono::steady_clock;
   static std::chrono::milliseconds Left(Clock::time_point deadline) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  }
+
+  enum class Read { kData, kClosed, kDeadline };
+  // Waits for bytes until `deadline` and appends what one recv gives to `out`.
+  Read ReadSome(Clock::time_point deadline, std::string* out) {
+    for (;;) {
+      const auto left = Left(deadline);
+      if (left.count() <= 0) return Read::kDeadline;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[8192];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return Read::kClosed;
+      out->append(buf, static_cast<size_t>(n));
+      return Read::kData;
+    }
   }
 
   int fd_ = -1;
