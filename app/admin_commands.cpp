@@ -65,7 +65,11 @@ int RunImport(ImportKind kind, const std::string& csv_path, const std::string& d
   if (!status.ok()) return Fail(status);
   std::cout << "import " << (orgs ? "orgs" : "users") << ": " << report.created << " created, "
             << report.updated << " updated";
-  if (orgs) std::cout << ", " << report.unchanged << " unchanged";
+  std::cout << ", " << report.unchanged << " unchanged";
+  if (!orgs) {
+    std::cout << "; " << report.users_signed_out << " user(s) signed out ("
+              << report.sessions_ended << " session(s) ended: password, role or unit changed)";
+  }
   std::cout << "\n";
   return kExitOk;
 }

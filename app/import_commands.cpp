@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "app/csv.h"
+#include "app/system_clock.h"
 #include "engine/enums.h"
 #include "engine/org_tree.h"
 #include "engine/scope.h"
@@ -245,13 +246,21 @@ std::vector<engine::Role> LoginRoles() {
 
 // argon2id is slow on purpose (tens of ms each); thousands of grid workers are hashed on
 // a few threads, outside the write transaction so readers and the server are not blocked.
-Status HashAll(std::vector<UserRow>& rows) {
+// A password that matches the user's stored hash keeps that hash: the password did not
+// change, and a new salt must not count as a change that signs the user out.
+Status HashAll(std::vector<UserRow>& rows,
+               const std::unordered_map<std::string, std::string>& stored_hash) {
   const size_t threads =
       std::clamp<size_t>(std::thread::hardware_concurrency(), 1, std::min<size_t>(4, rows.size()));
   std::atomic<size_t> next{0};
   std::vector<Status> failures(rows.size());
   auto work = [&] {
     for (size_t i = next++; i < rows.size(); i = next++) {
+      auto stored = stored_hash.find(rows[i].user.username);
+      if (stored != stored_hash.end() && util::VerifyPassword(stored->second, rows[i].password)) {
+        rows[i].user.password_hash = stored->second;
+        continue;
+      }
       auto hash = util::HashPassword(rows[i].password);
       if (hash.ok()) {
         rows[i].user.password_hash = std::move(hash).value();
@@ -275,7 +284,10 @@ Status ImportUsers(engine::Store& store, const std::string& csv_path, ImportRepo
   GC_ASSIGN_OR_RETURN(auto records, ReadRows(csv_path, kUsersHeader));
   GC_ASSIGN_OR_RETURN(auto reader, store.Read());
   GC_ASSIGN_OR_RETURN(auto units, reader->ListOrgUnits());
+  GC_ASSIGN_OR_RETURN(auto stored_users, reader->ListUsers());
   reader.reset();
+  std::unordered_map<std::string, std::string> stored_hash;
+  for (auto& u : stored_users) stored_hash.emplace(u.username, std::move(u.password_hash));
   std::unordered_map<std::string, engine::OrgLevel> level_of;
   for (const auto& u : units) level_of.emplace(u.id, u.level);
 
@@ -340,7 +352,7 @@ Status ImportUsers(engine::Store& store, const std::string& csv_path, ImportRepo
   }
   if (!report->errors.empty()) return RowErrors(csv_path, report->errors);
 
-  GC_RETURN_IF_ERROR(HashAll(rows));
+  GC_RETURN_IF_ERROR(HashAll(rows, stored_hash));
 
   return store.Write([&](engine::StoreWriter& w) -> Status {
     // Re-checked inside the transaction: units may have changed while passwords hashed.
@@ -348,7 +360,9 @@ Status ImportUsers(engine::Store& store, const std::string& csv_path, ImportRepo
     std::unordered_set<std::string> unit_ids;
     for (const auto& u : now_units) unit_ids.insert(u.id);
     report->created = report->updated = report->unchanged = 0;
+    report->users_signed_out = report->sessions_ended = 0;
     std::vector<engine::User> users;
+    std::vector<std::string> sign_out;  // ids of users whose sign-ins no longer hold
     users.reserve(rows.size());
     for (const auto& row : rows) {
       if (unit_ids.count(row.user.org_unit_id) == 0) {
@@ -357,10 +371,30 @@ Status ImportUsers(engine::Store& store, const std::string& csv_path, ImportRepo
                                                 " was removed during the import"));
       }
       GC_ASSIGN_OR_RETURN(auto existing, w.FindUserByUsername(row.user.username));
-      ++(existing ? report->updated : report->created);
+      if (!existing) {
+        ++report->created;
+      } else {
+        // Compared with the row as it is now, inside the transaction: a password changed
+        // since HashAll read it has another hash, so it counts as a change.
+        const bool credentials_changed = existing->password_hash != row.user.password_hash ||
+                                         existing->role != row.user.role ||
+                                         existing->org_unit_id != row.user.org_unit_id;
+        if (credentials_changed) sign_out.push_back(existing->id);
+        ++(credentials_changed || existing->display_name != row.user.display_name
+               ? report->updated
+               : report->unchanged);
+      }
       users.push_back(row.user);
     }
-    return w.UpsertUsers(users);
+    GC_RETURN_IF_ERROR(w.UpsertUsers(users));
+    const engine::TimePoint now = SystemClock().Now();
+    for (const std::string& id : sign_out) {
+      GC_ASSIGN_OR_RETURN(int ended, w.RevokeSessions(id, now,
+                                                      "import: password, role or unit changed"));
+      ++report->users_signed_out;
+      report->sessions_ended += ended;
+    }
+    return Status::Ok();
   });
 }
 

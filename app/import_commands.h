@@ -13,7 +13,11 @@ namespace gridcare::app {
 struct ImportReport {
   int created = 0;
   int updated = 0;
-  int unchanged = 0;  // same id and identical fields (orgs only; users always re-hash)
+  int unchanged = 0;  // same id (username) and identical fields, the password included
+  // users: those whose password, role or unit changed, whose sessions were therefore ended
+  // (a running server ends their live streams too), and how many sessions that was.
+  int users_signed_out = 0;
+  int sessions_ended = 0;
   // One "line N: reason" per bad row; when any is present nothing was written.
   std::vector<std::string> errors;
 };
@@ -24,7 +28,9 @@ engine::Status ImportOrgs(engine::Store& store, const std::string& csv_path, Imp
 
 // users.csv: `username,display_name,role,org_id,password`. Users are matched by
 // username (same username → update, including a new password). The org units must
-// already be imported. Passwords are hashed with argon2id before the transaction opens.
+// already be imported. Passwords are hashed with argon2id before the transaction opens;
+// a user's unchanged password keeps its stored hash. A user whose password, role or unit
+// changes is signed out everywhere (engine::StoreWriter::RevokeSessions).
 engine::Status ImportUsers(engine::Store& store, const std::string& csv_path, ImportReport* report);
 
 }  // namespace gridcare::app

@@ -83,6 +83,8 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
       },
       LoadConsole(options.console_dir.value_or(rt.config.console.dir)),
       sc.client_address_header});
+  app->revocations_ = std::make_unique<SessionRevocationWatcher>(*rt.store, *app->auth_, *hub);
+  GC_RETURN_IF_ERROR(app->revocations_->Start());
   handlers::Api* api = app->api_.get();
   app->http_ = std::make_unique<handlers::HttpServer>(http, api->AsHttpHandler());
   GC_RETURN_IF_ERROR(app->http_->Start());
@@ -102,6 +104,7 @@ void ServerApp::Shutdown() {
   http_.reset();
   scheduler_->Stop();
   dispatcher_->Stop();
+  revocations_->Stop();
   runtime_->cases->SetChangeListener(nullptr);
 }
 

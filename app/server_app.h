@@ -9,6 +9,7 @@
 
 #include "app/notification_dispatcher.h"
 #include "app/runtime.h"
+#include "app/session_revocation_watcher.h"
 #include "app/sla_scheduler.h"
 #include "handlers/api.h"
 #include "handlers/http_server.h"
@@ -45,6 +46,7 @@ class ServerApp {
   std::unique_ptr<handlers::Authenticator> auth_;
   std::unique_ptr<handlers::EventHub> hub_;
   std::unique_ptr<handlers::Metrics> metrics_;
+  std::unique_ptr<SessionRevocationWatcher> revocations_;
   std::unique_ptr<handlers::Api> api_;
   std::unique_ptr<handlers::HttpServer> http_;
   std::thread serve_thread_;

@@ -25,6 +25,16 @@ struct Session {
   TimePoint expire_time{};
 };
 
+// A user's sessions ended by someone else: an import changed their password, role or unit,
+// or an administrator revoked them. Running servers watch these to drop that user's cached
+// sign-ins and end their live streams at once, also when another process wrote them.
+struct SessionRevocation {
+  std::int64_t id = 0;  // grows with each revocation
+  std::string user_id;
+  TimePoint time{};
+  std::string reason;
+};
+
 struct AccessRecord {
   std::string user_id;
   CaseId case_id = 0;
@@ -116,6 +126,9 @@ class StoreReader {
   virtual Result<std::optional<User>> FindUserByUsername(const std::string& username) = 0;
   virtual Result<std::optional<User>> FindUserById(const std::string& id) = 0;
   virtual Result<std::optional<Session>> FindSession(const std::string& token_hash) = 0;
+  // Revocations with an id above `after_id`, oldest first, at most `limit`.
+  virtual Result<std::vector<SessionRevocation>> ListSessionRevocations(std::int64_t after_id,
+                                                                         int limit) = 0;
   // For each unit: counts over the cases whose grid lies in that unit's subtree.
   virtual Result<std::vector<UnitCaseCounts>> CountCasesByUnit(
       const std::vector<std::string>& unit_ids) = 0;
@@ -154,6 +167,10 @@ class StoreWriter : public StoreReader {
   virtual Status UpsertUsers(const std::vector<User>& users) = 0;
   virtual Status SaveSession(const Session& session) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // Deletes every session of `user_id` and records the revocation (even when there was
+  // none, so a server with a stale cache still hears of it). Returns how many ended.
+  virtual Result<int> RevokeSessions(const std::string& user_id, TimePoint time,
+                                     const std::string& reason) = 0;
   virtual Status LogAccess(const std::vector<AccessRecord>& records) = 0;
   // Queued in the same transaction as the change that caused them (transactional outbox).
   virtual Status EnqueueNotifications(const std::vector<Notification>& notifications) = 0;

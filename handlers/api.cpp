@@ -31,11 +31,11 @@ HttpResponse NoSuchEndpoint(const HttpRequest& request, bool binary) {
 
 // A path the API serves, with the methods it answers there.
 struct Endpoint {
-  enum Kind { kOther, kCase, kCaseEvents, kCaseActions, kCaseAction };
+  enum Kind { kOther, kCase, kCaseEvents, kCaseActions, kCaseAction, kUserRevokeSessions };
   std::string label;       // the metrics route label: a fixed set
   std::string_view allow;  // the Allow header of a 405
   Kind kind = kOther;
-  std::string case_id;  // kCase*: the {id} as sent, maybe not a number
+  std::string id;       // kCase*: the case {id} as sent, maybe not a number; kUser*: {username}
   std::string action;   // kCaseAction
 };
 
@@ -55,6 +55,16 @@ std::optional<Endpoint> FindEndpoint(const std::string& path) {
   };
   for (const auto& [fixed, allow] : kFixed) {
     if (path == fixed) return Endpoint{std::string(fixed), allow, Endpoint::kOther, "", ""};
+  }
+  constexpr std::string_view kUsers = "/v1/users/";
+  constexpr std::string_view kRevoke = ":revokeSessions";
+  if (path.rfind(kUsers, 0) == 0) {
+    const std::string_view rest = std::string_view(path).substr(kUsers.size());
+    if (rest.size() <= kRevoke.size() || !rest.ends_with(kRevoke)) return std::nullopt;
+    const std::string_view username = rest.substr(0, rest.size() - kRevoke.size());
+    if (username.find('/') != std::string_view::npos) return std::nullopt;
+    return Endpoint{"/v1/users/{username}:revokeSessions", "POST", Endpoint::kUserRevokeSessions,
+                    std::string(username), ""};
   }
   constexpr std::string_view kCases = "/v1/cases/";
   if (path.rfind(kCases, 0) != 0) return std::nullopt;
@@ -202,12 +212,15 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
   if (path == "/v1/stats:daily" && m == "GET") return GetDailyStats(call, caller);
   if (path == "/v1/orgUnits" && m == "GET") return ListOrgUnits(call, caller);
   if (path == "/v1/stream" && m == "GET") return OpenStream(call, caller);
+  if (endpoint->kind == Endpoint::kUserRevokeSessions) {
+    return RevokeUserSessions(call, caller, endpoint->id);
+  }
 
   // /v1/cases/{id}..., as FindEndpoint matched it.
   const auto not_found = [&] {
-    return ErrorReply(engine::NotFound("case " + endpoint->case_id + " not found"), binary);
+    return ErrorReply(engine::NotFound("case " + endpoint->id + " not found"), binary);
   };
-  const std::optional<engine::CaseId> id = ParseCaseId(endpoint->case_id);
+  const std::optional<engine::CaseId> id = ParseCaseId(endpoint->id);
   if (!id) return not_found();
   switch (endpoint->kind) {
     case Endpoint::kCase:
@@ -219,6 +232,7 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
     case Endpoint::kCaseAction:
       return ActOnCase(call, caller, *id, endpoint->action);
     case Endpoint::kOther:
+    case Endpoint::kUserRevokeSessions:
       break;
   }
   return NoSuchEndpoint(request, binary);

@@ -108,6 +108,11 @@ engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
   const std::string hash = util::Sha256Hex(token);
   const engine::TimePoint now = clock_.Now();
   if (auto cached = FromCache(hash, now)) return *cached;
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(cache_mu_);
+    generation = forget_generation_;
+  }
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(auto session, reader->FindSession(hash));
   if (!session) return engine::Unauthenticated("登录已失效，请重新登录 (unknown or revoked token)");
@@ -124,6 +129,8 @@ engine::Result<Caller> Authenticator::Authenticate(std::string_view header) {
   {
     std::lock_guard lock(cache_mu_);
     if (revoked_.count(hash)) return engine::Unauthenticated("登录已失效，请重新登录 (signed out)");
+    // A revocation came while this looked up: answer this request, remember nothing.
+    if (generation != forget_generation_) return caller;
     if (cache_.size() >= kMaxCached) cache_.clear();
     cache_[hash] = {std::make_shared<const Caller>(caller), session->expire_time, now + kCacheFor};
   }
@@ -139,6 +146,33 @@ engine::Status Authenticator::SignOut(const Caller& caller) {
     cache_.erase(caller.token_hash);
   }
   return store_.Write([&](engine::StoreWriter& w) { return w.DeleteSession(caller.token_hash); });
+}
+
+engine::Result<Authenticator::Revoked> Authenticator::RevokeSessions(const Caller& admin,
+                                                                    const std::string& username) {
+  if (admin.user.role != engine::Role::kAdmin) {
+    return engine::PermissionDenied("only an ADMIN may end another user's sessions");
+  }
+  Revoked out;
+  GC_RETURN_IF_ERROR(store_.Write([&](engine::StoreWriter& w) -> engine::Status {
+    GC_ASSIGN_OR_RETURN(auto user, w.FindUserByUsername(username));
+    if (!user) return engine::NotFound("user \"" + SafeText(username) + "\" not found");
+    GC_ASSIGN_OR_RETURN(out.sessions,
+                        w.RevokeSessions(user->id, clock_.Now(),
+                                         "revoked by administrator " + admin.user.username));
+    out.user = std::move(*user);
+    return engine::Status::Ok();
+  }));
+  ForgetUser(out.user.id);
+  spdlog::info("sessions: {} session(s) of user {} revoked by administrator {}", out.sessions,
+               out.user.id, admin.user.id);
+  return out;
+}
+
+void Authenticator::ForgetUser(const std::string& user_id) {
+  std::lock_guard lock(cache_mu_);
+  ++forget_generation_;
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.caller->user.id == user_id; });
 }
 
 }  // namespace gridcare::handlers

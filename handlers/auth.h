@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -44,9 +45,20 @@ class Authenticator {
   engine::Result<Caller> Authenticate(std::string_view authorization_header);
   engine::Status SignOut(const Caller& caller);
 
+  // Ends every session of the user named `username` (an ADMIN's call; PERMISSION_DENIED for
+  // anyone else, NOT_FOUND for an unknown name). Returns the user and how many ended. The
+  // caller ends the user's streams.
+  struct Revoked {
+    engine::User user;
+    int sessions = 0;
+  };
+  engine::Result<Revoked> RevokeSessions(const Caller& admin, const std::string& username);
+  // Forgets the cached sign-ins of `user_id`: their next request looks the session up and
+  // finds it gone. Called for each revocation, also those another process recorded.
+  void ForgetUser(const std::string& user_id);
+
   // A verified token is remembered this long, so most requests skip the session lookup.
-  // Sign-out in this process forgets it at once; a user changed by an import is seen
-  // within this time.
+  // Sign-out and revocations forget it at once (see ForgetUser).
   static constexpr std::chrono::seconds kCacheFor{30};
   static constexpr size_t kMaxCached = 100000;
 
@@ -74,6 +86,8 @@ class Authenticator {
   std::map<std::string, Cached> cache_;  // by token hash
   // Tokens signed out recently: a lookup that raced the sign-out must not cache them.
   std::map<std::string, engine::TimePoint> revoked_;
+  // Grows with every ForgetUser: a lookup that began before one does not cache its answer.
+  std::uint64_t forget_generation_ = 0;
 
   SignInThrottle throttle_;
 };

@@ -22,6 +22,7 @@ struct Call {
 
 HttpResponse CreateSession(Call& call);
 HttpResponse DeleteSession(Call& call, const Caller& caller);
+HttpResponse RevokeUserSessions(Call& call, const Caller& caller, const std::string& username);
 
 std::optional<HttpResponse> CreateCase(Call& call, const Caller& caller);
 HttpResponse GetCase(Call& call, const Caller& caller, engine::CaseId id);

@@ -1,4 +1,5 @@
-// POST /v1/sessions and DELETE /v1/sessions/current.
+// POST /v1/sessions, DELETE /v1/sessions/current, and an administrator ending a user's
+// sessions (POST /v1/users/{username}:revokeSessions).
 #include "gridcare/v1/session.pb.h"
 #include "handlers/api_support.h"
 #include "handlers/endpoints.h"
@@ -26,6 +27,16 @@ HttpResponse DeleteSession(Call& call, const Caller& caller) {
   r.status = 204;
   r.content_type.clear();
   return r;
+}
+
+HttpResponse RevokeUserSessions(Call& call, const Caller& caller, const std::string& username) {
+  auto revoked = call.deps.auth.RevokeSessions(caller, username);
+  if (!revoked.ok()) return ErrorReply(revoked.status(), call.binary);
+  call.deps.hub.EndUser(revoked->user.id);  // their live streams end with their sessions
+  v1::RevokeSessionsResponse out;
+  *out.mutable_user() = ToProto(revoked->user);
+  out.set_revoked_sessions(revoked->sessions);
+  return Reply(200, out, call.binary);
 }
 
 }  // namespace gridcare::handlers

@@ -190,11 +190,25 @@ CREATE INDEX cases_create ON cases (create_ms);
 CREATE INDEX cases_respond ON cases (respond_ms) WHERE respond_ms IS NOT NULL;
 )sql";
 
+// Sessions ended by someone else (an import changed the user's password, role or unit; an
+// administrator revoked them). A running server polls for new rows, so a change made by
+// another process ends the user's cached sign-ins and live streams at once.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE session_revocations (
+  id      INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  reason  TEXT NOT NULL
+) STRICT;
+CREATE INDEX sessions_user ON sessions (user_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kV1},
     {2, "notification outbox", kV2},
     {3, "idempotency key on the case row", kV3},
     {4, "case create and respond time indexes", kV4},
+    {5, "session revocations", kV5},
 };
 
 std::string NewerMessage(std::int64_t found) {

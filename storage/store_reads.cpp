@@ -245,4 +245,21 @@ Result<std::optional<engine::Session>> FindSession(Db& db, const std::string& to
   return std::optional<engine::Session>(std::move(s));
 }
 
+Result<std::vector<engine::SessionRevocation>> ListSessionRevocations(Db& db,
+                                                                     std::int64_t after_id,
+                                                                     int limit) {
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT id, user_id, time_ms, reason "
+                                            "FROM session_revocations WHERE id > ?1 "
+                                            "ORDER BY id LIMIT ?2"));
+  stmt.BindInt(1, after_id).BindInt(2, limit);
+  std::vector<engine::SessionRevocation> out;
+  while (true) {
+    GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back({stmt.Int(0), std::to_string(stmt.Int(1)), engine::FromUnixMillis(stmt.Int(2)),
+                   stmt.Text(3)});
+  }
+  return out;
+}
+
 }  // namespace gridcare::storage::reads

@@ -26,6 +26,9 @@ engine::Result<std::vector<engine::User>> ListUsers(Db& db);
 engine::Result<std::optional<engine::User>> FindUserByUsername(Db& db, const std::string& username);
 engine::Result<std::optional<engine::User>> FindUserById(Db& db, const std::string& id);
 engine::Result<std::optional<engine::Session>> FindSession(Db& db, const std::string& token_hash);
+engine::Result<std::vector<engine::SessionRevocation>> ListSessionRevocations(Db& db,
+                                                                             std::int64_t after_id,
+                                                                             int limit);
 
 // User ids are INTEGER in the table and text in the engine; nullopt for non-numeric text.
 std::optional<std::int64_t> ParseUserId(const std::string& id);
@@ -69,6 +72,10 @@ class SqliteReads : public Interface {
   engine::Result<std::optional<engine::Session>> FindSession(
       const std::string& token_hash) override {
     return reads::FindSession(conn(), token_hash);
+  }
+  engine::Result<std::vector<engine::SessionRevocation>> ListSessionRevocations(
+      std::int64_t after_id, int limit) override {
+    return reads::ListSessionRevocations(conn(), after_id, limit);
   }
   engine::Result<std::vector<engine::UnitCaseCounts>> CountCasesByUnit(
       const std::vector<std::string>& unit_ids) override {

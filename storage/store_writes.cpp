@@ -295,6 +295,21 @@ Status DeleteSession(Db& db, const std::string& token_hash) {
   return stmt.Run();
 }
 
+Result<int> RevokeSessions(Db& db, const std::string& user_id, engine::TimePoint time,
+                           const std::string& reason) {
+  std::optional<std::int64_t> user = reads::ParseUserId(user_id);
+  if (!user) return engine::InvalidArgument("not a user id: " + user_id);
+  GC_ASSIGN_OR_RETURN(Stmt del, db.Prepare("DELETE FROM sessions WHERE user_id = ?1"));
+  del.BindInt(1, *user);
+  GC_RETURN_IF_ERROR(del.Run());
+  const int ended = db.Changes();
+  GC_ASSIGN_OR_RETURN(Stmt log, db.Prepare("INSERT INTO session_revocations (user_id, time_ms, "
+                                           "reason) VALUES (?1, ?2, ?3)"));
+  log.BindInt(1, *user).BindInt(2, engine::ToUnixMillis(time)).BindText(3, reason);
+  GC_RETURN_IF_ERROR(log.Run());
+  return ended;
+}
+
 Status LogAccess(Db& db, const std::vector<engine::AccessRecord>& records) {
   GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("INSERT INTO access_log (user_id, case_id, time_ms, "
                                             "what) VALUES (?1, ?2, ?3, ?4)"));

@@ -25,6 +25,8 @@ engine::Status UpsertOrgUnits(Db& db, const std::vector<engine::OrgUnit>& units)
 engine::Status UpsertUsers(Db& db, const std::vector<engine::User>& users);
 engine::Status SaveSession(Db& db, const engine::Session& session);
 engine::Status DeleteSession(Db& db, const std::string& token_hash);
+engine::Result<int> RevokeSessions(Db& db, const std::string& user_id, engine::TimePoint time,
+                                   const std::string& reason);
 engine::Status LogAccess(Db& db, const std::vector<engine::AccessRecord>& records);
 
 }  // namespace gridcare::storage::writes
@@ -55,6 +57,10 @@ class SqliteWriter final : public SqliteReads<SqliteOutboxWrites<engine::StoreWr
   }
   engine::Status DeleteSession(const std::string& token_hash) override {
     return writes::DeleteSession(db_, token_hash);
+  }
+  engine::Result<int> RevokeSessions(const std::string& user_id, engine::TimePoint time,
+                                     const std::string& reason) override {
+    return writes::RevokeSessions(db_, user_id, time, reason);
   }
   engine::Status LogAccess(const std::vector<engine::AccessRecord>& records) override {
     return writes::LogAccess(db_, records);

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +129,16 @@ class Caller {
   HttpClient http_;
   std::string auth_;
 };
+
+// Opens GET /v1/stream as `caller` and reads until the stream has said it is connected.
+inline std::unique_ptr<RawConn> OpenStream(TestServer& server, const Caller& caller) {
+  auto conn = std::make_unique<RawConn>(server.port());
+  REQUIRE(conn->Get("/v1/stream", {{"Authorization", caller.auth()}}));
+  std::string head;
+  REQUIRE(conn->ReadUntil(": connected", std::chrono::seconds(5), &head));
+  REQUIRE(head.rfind("HTTP/1.1 200", 0) == 0);
+  return conn;
+}
 
 inline std::string ReportJson(const std::string& request_id, const std::string& grid = "") {
   std::string grid_field = grid.empty() ? "" : R"("gridId":")" + grid + R"(",)";

@@ -14,16 +14,6 @@ namespace {
 
 using std::chrono::seconds;
 
-// Opens GET /v1/stream as `caller` and reads until the stream has said it is connected.
-std::unique_ptr<RawConn> OpenStream(TestServer& server, const Caller& caller) {
-  auto conn = std::make_unique<RawConn>(server.port());
-  REQUIRE(conn->Get("/v1/stream", {{"Authorization", caller.auth()}}));
-  std::string head;
-  REQUIRE(conn->ReadUntil(": connected", seconds(5), &head));
-  REQUIRE(head.rfind("HTTP/1.1 200", 0) == 0);
-  return conn;
-}
-
 TEST_CASE("signing out ends the streams that session opened, and only those", "[e2e][hostile]") {
   TestServer server;
   Caller mine(server, "supC"), other(server, "supC");

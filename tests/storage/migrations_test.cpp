@@ -26,7 +26,7 @@ TEST_CASE("a fresh file is created at the latest schema version", "[storage]") {
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                      "('org_units', 'org_closure', 'users', 'sessions', 'cases', 'case_events', "
                      "'deadlines', 'access_log', 'case_serials', 'notifications', "
-                     "'deliveries')") == 11);
+                     "'deliveries', 'session_revocations')") == 12);
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'idempotency'") == 0);
   // Opening again applies nothing and keeps the data.
   { auto store = OpenStore(path); }
