@@ -266,6 +266,14 @@ Result<const OrgUnit*> CaseService::StatsUnit(const Actor& actor,
   const std::string unit = unit_id.value_or(actor.unit_id);
   const OrgUnit* found = tree.Find(unit);
   if (found == nullptr) return InvalidArgument("unitId: no unit " + unit);
+  // Counts are by the unit a case came from, so they tell only those who may read every
+  // case of that subtree one by one; a hotline operator or a department reads only the
+  // cases it filed or holds, and city-wide figures would tell it more than that.
+  if (actor.role == Role::kHotlineOperator || actor.role == Role::kDepartmentStaff) {
+    return PermissionDenied("statistics are for the federation's units; a " +
+                            std::string(Name(actor.role)) +
+                            " reads only the cases it filed or that are assigned to its unit");
+  }
   if (actor.role != Role::kAdmin && !tree.IsWithin(unit, actor.unit_id)) {
     return PermissionDenied("unitId: " + unit + " is outside your unit " + actor.unit_id);
   }
