@@ -3,7 +3,6 @@
 #include "storage/audit_anchor.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
