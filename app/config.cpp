@@ -174,7 +174,8 @@ const Row<engine::SlaOverride> kSlaRows[] = {
      }},
 };
 
-// Keys in a table of their own: [calendar], [console], [cases], [server], [store], [notify].
+// Keys in a table of their own: [calendar], [console], [cases], [server], [store], [audit],
+// [notify].
 const Row<Config> kRows[] = {
     {{"calendar", "file", "", "the statutory working-day calendar for \"Nwd\" windows"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
@@ -301,6 +302,26 @@ const Row<Config> kRows[] = {
     {{"store", "gather_wal_writes", "true", "a commit's WAL frames in one write"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
        GC_ASSIGN_OR_RETURN(c.store.gather_wal_writes, r.Boolean(n, k));
+       return Status::Ok();
+     }},
+    {{"audit", "anchor_file", R"("")", "file the audit chain's anchors are appended to; \"\" = none"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string file, r.String(n, k));
+       c.audit.anchor_file = file.empty() ? file : FromConfigDir(r, file);
+       return Status::Ok();
+     }},
+    {{"audit", "anchor_key_file", R"("")", "key file for the anchors' MAC, not in the database"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string file, r.String(n, k));
+       c.audit.anchor_key_file = file.empty() ? file : FromConfigDir(r, file);
+       return Status::Ok();
+     }},
+    {{"audit", "anchor_interval", R"("10m")", "how often an anchor is written"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(c.audit.anchor_interval, r.NaturalDuration(n, k));
+       if (c.audit.anchor_interval < std::chrono::seconds(1)) {
+         return r.Error(n, k, "must be at least 1s");
+       }
        return Status::Ok();
      }},
     {{"notify", "log", "true", "write each notification to the server log"},
@@ -537,6 +558,10 @@ Result<Config> LoadConfig(const std::string& path) {
       }
       return r.UnknownKey(key, "", expected);
     }
+  }
+  if (config.audit.anchor_file.empty() != config.audit.anchor_key_file.empty()) {
+    return InvalidArgument(path + ": [audit] anchor_file and anchor_key_file go together: "
+                           "set both, or neither");
   }
   return config;
 }

@@ -49,6 +49,17 @@ struct StoreConfig {
   bool operator==(const StoreConfig&) const = default;
 };
 
+// [audit]: anchors of the global audit chain (storage/audit_anchor.h), written by the server
+// to a file outside the database with a key outside it. Off while both paths are empty.
+struct AuditConfig {
+  std::string anchor_file;      // appended to; "" = no anchors
+  std::string anchor_key_file;  // from `gridcare audit keygen`; "" = no anchors
+  engine::Millis anchor_interval = std::chrono::minutes(10);
+
+  bool enabled() const { return !anchor_file.empty(); }
+  bool operator==(const AuditConfig&) const = default;
+};
+
 struct WebhookConfig {
   std::string name;  // sink name; deliveries are tracked per name
   std::string url;   // http://host:port/path
@@ -88,6 +99,7 @@ struct Config {
   ServerConfig server;                    // [server]
   NotifyConfig notify;                    // [notify]
   StoreConfig store;                      // [store]
+  AuditConfig audit;                      // [audit]
   ConsoleConfig console;                  // [console]
 
   engine::SlaPolicy MakeSlaPolicy() const {

@@ -49,8 +49,18 @@ int Run(int argc, char** argv) {
   auto* audit = app.add_subcommand("audit", "Check the audit trail");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand(
-      "verify", "Check every case's hash chain and row; exit 1 when tampering is found");
+      "verify",
+      "Check every case's hash chain and row, the global audit chain and, with --anchors, the "
+      "anchors; exit 1 when tampering is found");
   verify->add_option("--db", db, "SQLite database file")->required();
+  std::string anchors;
+  std::string anchor_key;
+  verify->add_option("--anchors", anchors, "Anchor file the server wrote ([audit] anchor_file)");
+  verify->add_option("--anchor-key", anchor_key,
+                     "Key file the anchors were made with ([audit] anchor_key_file)");
+  auto* keygen = audit->add_subcommand("keygen", "Make a key for the audit anchors (mode 0600)");
+  keygen->add_option("--to", to, "Key file to create; an existing file is not overwritten")
+      ->required();
 
   auto* backup = app.add_subcommand("backup", "Consistent online backup, safe while serving");
   backup->add_option("--db", db, "SQLite database file")->required();
@@ -74,7 +84,8 @@ int Run(int argc, char** argv) {
   }
   if (orgs->parsed()) return gridcare::app::RunImport(gridcare::app::ImportKind::kOrgs, csv, db);
   if (users->parsed()) return gridcare::app::RunImport(gridcare::app::ImportKind::kUsers, csv, db);
-  if (verify->parsed()) return gridcare::app::RunAuditVerify(db);
+  if (verify->parsed()) return gridcare::app::RunAuditVerify(db, anchors, anchor_key);
+  if (keygen->parsed()) return gridcare::app::RunAuditKeygen(to);
   if (backup->parsed()) return gridcare::app::RunBackup(db, to);
   if (demo_cmd->parsed()) return gridcare::app::RunDemo(db, config);
   std::cerr << app.help();

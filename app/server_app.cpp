@@ -35,6 +35,8 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   GC_ASSIGN_OR_RETURN(app->runtime_, OpenRuntime(options.db_path, options.config_path,
                                                  std::move(clock)));
   Runtime& rt = *app->runtime_;
+  // Before listening: a configured key that cannot be read stops the start.
+  GC_ASSIGN_OR_RETURN(app->anchorer_, AuditAnchorer::Open(rt.config.audit, *rt.store, *rt.clock));
   const ServerConfig& sc = rt.config.server;
   handlers::HttpServerOptions http;
   GC_ASSIGN_OR_RETURN(const ListenAddress listen,
@@ -91,6 +93,7 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   // Deadlines that fell while the server was down are fired first, oldest first.
   app->scheduler_->Start();
   app->dispatcher_->Start();
+  if (app->anchorer_) app->anchorer_->Start();
   app->serve_thread_ = std::thread([srv = app->http_.get()] { srv->Run(); });
   spdlog::info("serving http://{}:{}/ on {}", http.host, app->http_->port(), options.db_path);
   return app;
@@ -105,6 +108,8 @@ void ServerApp::Shutdown() {
   scheduler_->Stop();
   dispatcher_->Stop();
   revocations_->Stop();
+  // After everything that writes: the last anchor holds the head at a clean stop.
+  if (anchorer_) anchorer_->Stop();
   runtime_->cases->SetChangeListener(nullptr);
 }
 

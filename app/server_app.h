@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "app/audit_anchorer.h"
 #include "app/notification_dispatcher.h"
 #include "app/runtime.h"
 #include "app/session_revocation_watcher.h"
@@ -41,6 +42,7 @@ class ServerApp {
   ServerApp() = default;
 
   std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<AuditAnchorer> anchorer_;  // null: [audit] anchors off
   std::unique_ptr<SlaScheduler> scheduler_;
   std::unique_ptr<NotificationDispatcher> dispatcher_;
   std::unique_ptr<handlers::Authenticator> auth_;

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "storage/audit_chain.h"
+
 namespace gridcare::storage {
 
 using engine::Status;
@@ -190,10 +192,32 @@ CREATE INDEX cases_create ON cases (create_ms);
 CREATE INDEX cases_respond ON cases (respond_ms) WHERE respond_ms IS NOT NULL;
 )sql";
 
+// The global audit chain (storage/audit_chain.h): every event and access-log row, in commit
+// order, hashed onto the one before, so deleting a whole case, a case's newest events or
+// access-log rows breaks it. Existing rows are chained by the fill, events by (case, seq)
+// then access rows by id. The access log becomes append-only like case_events.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE audit_chain (
+  seq        INTEGER PRIMARY KEY,  -- 1, 2, 3, ... without gaps, in commit order
+  kind       TEXT NOT NULL,        -- EVENT or ACCESS
+  case_id    INTEGER NOT NULL,
+  ref        INTEGER NOT NULL,     -- case_events.seq of an EVENT, access_log.id of an ACCESS
+  chain_hash TEXT NOT NULL         -- SHA-256(previous chain_hash || entry), hex
+) STRICT;
+CREATE TRIGGER audit_chain_no_update BEFORE UPDATE ON audit_chain
+BEGIN SELECT RAISE(ABORT, 'audit_chain is append-only'); END;
+CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
+BEGIN SELECT RAISE(ABORT, 'audit_chain is append-only'); END;
+CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+)sql";
+
 // Sessions ended by someone else (an import changed the user's password, role or unit; an
 // administrator revoked them). A running server polls for new rows, so a change made by
 // another process ends the user's cached sign-ins and live streams at once.
-constexpr std::string_view kV5 = R"sql(
+constexpr std::string_view kV6 = R"sql(
 CREATE TABLE session_revocations (
   id      INTEGER PRIMARY KEY,
   user_id INTEGER NOT NULL,
@@ -208,7 +232,8 @@ constexpr Migration kMigrations[] = {
     {2, "notification outbox", kV2},
     {3, "idempotency key on the case row", kV3},
     {4, "case create and respond time indexes", kV4},
-    {5, "session revocations", kV5},
+    {5, "global audit chain", kV5, ChainExistingRows},
+    {6, "session revocations", kV6},
 };
 
 std::string NewerMessage(std::int64_t found) {
@@ -235,6 +260,12 @@ Status ApplyOne(Db& db, const Migration& m) {
   if (Status s = db.Exec(m.sql); !s.ok()) {
     return fail(engine::Status(s.code(), "migration " + std::to_string(m.version) + " (" +
                                              std::string(m.name) + "): " + s.message()));
+  }
+  if (m.fill != nullptr) {
+    if (Status s = m.fill(db); !s.ok()) {
+      return fail(engine::Status(s.code(), "migration " + std::to_string(m.version) + " (" +
+                                               std::string(m.name) + "): " + s.message()));
+    }
   }
   // PRAGMA takes no parameters; the number is our own constant.
   if (Status s = db.Exec("PRAGMA user_version = " + std::to_string(m.version)); !s.ok()) {

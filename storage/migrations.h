@@ -14,6 +14,8 @@ struct Migration {
   int version;  // 1, 2, 3, ...: the user_version the file has once this one is applied
   std::string_view name;
   std::string_view sql;
+  // Runs after `sql`, in the same transaction, for what SQL alone cannot compute (hashes).
+  engine::Status (*fill)(Db& db) = nullptr;
 };
 
 // In order of version, without gaps. A released migration is never edited: add a new one.

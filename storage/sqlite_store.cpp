@@ -212,6 +212,19 @@ engine::WriteStats SqliteStore::write_stats() const {
   return stats;
 }
 
+Result<ChainHead> SqliteStore::DurableChainHead() {
+  ChainHead head;
+  {
+    GC_ASSIGN_OR_RETURN(Db db, pool_->Acquire());
+    Result<ChainHead> read = ReadChainHead(db);
+    if (read.ok()) pool_->Release(std::move(db));
+    GC_ASSIGN_OR_RETURN(head, std::move(read));
+  }
+  // Groups are synced in commit order: once this later one is acknowledged, so is the head.
+  GC_RETURN_IF_ERROR(Write([](engine::StoreWriter&) { return Status::Ok(); }));
+  return head;
+}
+
 Result<std::unique_ptr<engine::StoreReader>> SqliteStore::Read() {
   GC_ASSIGN_OR_RETURN(Db db, pool_->Acquire());
   auto reader = std::make_unique<SqliteReader>(pool_, std::move(db));

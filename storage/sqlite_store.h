@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/store.h"
+#include "storage/audit_chain.h"
 #include "storage/checkpointer.h"
 #include "storage/sqlite.h"
 #include "storage/wal_syncer.h"
@@ -96,6 +97,11 @@ class SqliteStore : public engine::Store {
   bool gathers_wal_writes() const { return gathers_wal_writes_; }
 
   const std::string& path() const { return path_; }
+
+  // The head of the global audit chain once it is on disk: read as committed, then held
+  // until a write queued after it is acknowledged (so synced). What an anchor may record:
+  // a power cut cannot take back an entry it names.
+  engine::Result<ChainHead> DurableChainHead();
 
  private:
   SqliteStore(std::string path, Options options, Db writer, std::shared_ptr<ReadPool> pool,

@@ -1,8 +1,10 @@
 // Write operations of the SQLite store: case rows with their hash-chained events and
-// deadline index, org units, users, sessions, access log. Not transaction control.
+// deadline index, org units, users, sessions, access log; events and access rows also go
+// onto the global audit chain (audit_chain.h). Not transaction control.
 #include "storage/store_writes.h"
 
 #include "engine/enums.h"
+#include "storage/audit_chain.h"
 #include "storage/case_row.h"
 #include "storage/event_chain.h"
 #include "storage/store_reads.h"
@@ -152,6 +154,7 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     BindEventColumns(insert_event, events[i], links[i], links[i + 1]);
     GC_RETURN_IF_ERROR(insert_event.Run());
   }
+  GC_RETURN_IF_ERROR(ChainEvents(db, events, std::vector<std::string>(links.begin() + 1, links.end())));
 
   // The deadline index mirrors the pending_* columns exactly; only the ones that changed are
   // touched (each is an entry in the due-time index too).
@@ -313,6 +316,8 @@ Result<int> RevokeSessions(Db& db, const std::string& user_id, engine::TimePoint
 Status LogAccess(Db& db, const std::vector<engine::AccessRecord>& records) {
   GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("INSERT INTO access_log (user_id, case_id, time_ms, "
                                             "what) VALUES (?1, ?2, ?3, ?4)"));
+  std::vector<std::int64_t> ids;
+  ids.reserve(records.size());
   for (const engine::AccessRecord& r : records) {
     stmt.Reset();
     stmt.BindText(1, r.user_id)
@@ -320,8 +325,9 @@ Status LogAccess(Db& db, const std::vector<engine::AccessRecord>& records) {
         .BindInt(3, engine::ToUnixMillis(r.time))
         .BindText(4, r.what);
     GC_RETURN_IF_ERROR(stmt.Run());
+    ids.push_back(db.LastInsertRowid());
   }
-  return Status::Ok();
+  return ChainAccess(db, ids, records);
 }
 
 }  // namespace gridcare::storage::writes

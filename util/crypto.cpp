@@ -1,4 +1,4 @@
-// argon2id password hashes, random bearer tokens and SHA-256, all from libsodium.
+// argon2id password hashes, random bearer tokens, SHA-256 and HMAC-SHA256, all from libsodium.
 // Not sessions or policy: handlers/ decides when to hash, verify or issue.
 #include "util/crypto.h"
 
@@ -64,6 +64,44 @@ std::string Sha256Hex(std::string_view bytes) {
   crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
                      bytes.size());
   return Hex(digest.data(), digest.size());
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  (void)SodiumReady();
+  // The state API takes a key of any length; anchors use 32 bytes (the KEYBYTES size).
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return Hex(mac.data(), mac.size());
+}
+
+std::string RandomBytes(size_t size) {
+  if (!SodiumReady()) return {};
+  std::string out(size, '\0');
+  randombytes_buf(out.data(), out.size());
+  return out;
+}
+
+std::optional<std::string> FromHex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out(hex.size() / 2, '\0');
+  size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(),
+                     hex.size(), nullptr, &written, &end) != 0 ||
+      written != out.size() || end != hex.data() + hex.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::string ToHex(std::string_view bytes) {
+  return Hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
 }  // namespace gridcare::util

@@ -1,7 +1,10 @@
-// Password hashing with argon2id (libsodium's crypto_pwhash_str), random tokens and SHA-256.
+// Password hashing with argon2id (libsodium's crypto_pwhash_str), random tokens, SHA-256 and
+// HMAC-SHA256.
 // Not sessions or policy: handlers/ decides when to issue or check a token, storage/ what to hash.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,5 +19,13 @@ bool VerifyPassword(std::string_view encoded_hash, std::string_view password);
 std::string RandomToken();
 // Hex SHA-256 of arbitrary bytes.
 std::string Sha256Hex(std::string_view bytes);
+// Hex HMAC-SHA256 of `message` under a 32-byte `key` (libsodium's crypto_auth_hmacsha256).
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
+// `size` bytes from the system's CSPRNG; empty when libsodium cannot start.
+std::string RandomBytes(size_t size);
+// Hex text to bytes; empty optional when it is not even-length hex.
+std::optional<std::string> FromHex(std::string_view hex);
+// Bytes to lower-case hex.
+std::string ToHex(std::string_view bytes);
 
 }  // namespace gridcare::util

@@ -1,5 +1,6 @@
 // The `gridcare` executable end to end: exit codes and what import, audit verify and
 // backup print. Not the work behind them: import_test.cpp and tests/storage cover that.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "storage/audit_anchor.h"
 #include "tests/storage/storage_test_util.h"
 #include "tests/support/temp_dir.h"
 
@@ -88,6 +90,61 @@ TEST_CASE("gridcare audit verify exits 1 and names the case and event on tamperi
   CHECK(run.exit_code == 1);
   CHECK_THAT(run.output, Catch::Contains("case 1"));
   CHECK_THAT(run.output, Catch::Contains("event 2"));
+}
+
+TEST_CASE("gridcare audit keygen writes a key readable by its owner only, and only once",
+          "[app]") {
+  TempDir dir;
+  const std::string key = dir.File("anchor.key");
+  Run made = Gridcare("audit keygen --to " + key);
+  INFO(made.output);
+  CHECK(made.exit_code == 0);
+  CHECK_THAT(made.output, Catch::Contains("wrote key"));
+  struct stat st {};
+  REQUIRE(::stat(key.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(storage::LoadAnchorKey(key).ok());
+  CHECK(Gridcare("audit keygen --to " + key).exit_code == 2);
+}
+
+TEST_CASE("gridcare audit verify --anchors exits 1 on a chain cut behind the anchors", "[app]") {
+  TempDir dir;
+  const std::string db = DbWithCases(dir);
+  const std::string key = dir.File("anchor.key");
+  const std::string anchors = dir.File("anchors.log");
+  REQUIRE(Gridcare("audit keygen --to " + key).exit_code == 0);
+  {
+    auto loaded = storage::LoadAnchorKey(key);
+    REQUIRE(loaded.ok());
+    auto store = OpenStore(db);
+    auto head = store->DurableChainHead();
+    REQUIRE(head.ok());
+    REQUIRE(storage::AppendAnchor(anchors, storage::FormatAnchor(*head, 1, *loaded)).ok());
+  }
+  Run ok = Gridcare("audit verify --db " + db + " --anchors " + anchors + " --anchor-key " + key);
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.output, Catch::Contains("chain holds every anchor"));
+
+  // Case 1 goes, and the global chain is rebuilt without it: consistent in itself.
+  RawSql(db, "DROP TRIGGER case_events_no_delete; DROP TRIGGER audit_chain_no_delete;"
+             "DELETE FROM case_events WHERE case_id = 1; DELETE FROM deadlines WHERE case_id = 1;"
+             "DELETE FROM cases WHERE id = 1; DELETE FROM audit_chain;");
+  {
+    auto raw = storage::Db::Open(db, SQLITE_OPEN_READWRITE);
+    REQUIRE(raw.ok());
+    REQUIRE(storage::ChainExistingRows(*raw).ok());
+  }
+  Run alone = Gridcare("audit verify --db " + db);
+  INFO(alone.output);
+  CHECK_THAT(alone.output, !Catch::Contains("audit chain"));
+  Run caught =
+      Gridcare("audit verify --db " + db + " --anchors " + anchors + " --anchor-key " + key);
+  INFO(caught.output);
+  CHECK(caught.exit_code == 1);
+  CHECK_THAT(caught.output, Catch::Contains("the anchor records audit chain entry 3 but the "
+                                            "database's chain ends at entry 1"));
+  CHECK(Gridcare("audit verify --db " + db + " --anchor-key " + key).exit_code == 2);
 }
 
 TEST_CASE("gridcare backup writes a copy that verifies", "[app]") {

@@ -238,6 +238,28 @@ TEST_CASE("store settings parse and bad ones name key and value", "[app]") {
   CHECK_THAT(ErrorOf("[store]\nwal = 1\n"), Catch::Contains("store.wal"));
 }
 
+TEST_CASE("audit anchor settings parse, relative to the config, and go together", "[app]") {
+  testing::TempDir dir;
+  auto c = Load("[audit]\nanchor_file = \"anchors.log\"\nanchor_key_file = \"/etc/gc/a.key\"\n"
+                "anchor_interval = \"30s\"\n",
+                dir);
+  INFO(c.status().message());
+  REQUIRE(c.ok());
+  CHECK(std::filesystem::path(c->audit.anchor_file) == dir.path() / "anchors.log");
+  CHECK(c->audit.anchor_key_file == "/etc/gc/a.key");
+  CHECK(c->audit.anchor_interval == std::chrono::seconds(30));
+  CHECK(c->audit.enabled());
+  CHECK_FALSE(LoadOk("").audit.enabled());
+  CHECK_THAT(ErrorOf("[audit]\nanchor_file = \"a.log\"\n"),
+             Catch::Contains("anchor_file and anchor_key_file go together"));
+  CHECK_THAT(ErrorOf("[audit]\nanchor_key_file = \"a.key\"\n"),
+             Catch::Contains("anchor_file and anchor_key_file go together"));
+  CHECK_THAT(ErrorOf("[audit]\nanchor_interval = \"0s\"\n"),
+             Catch::Contains("audit.anchor_interval"));
+  CHECK_THAT(ErrorOf("[audit]\nanchor_interval = \"2wd\"\n"),
+             Catch::Contains("audit.anchor_interval"));
+}
+
 TEST_CASE("the case number prefix is 1 to 8 capital letters", "[app]") {
   CHECK(LoadOk("[cases]\nnumber_prefix = \"GC\"\n").case_number_prefix == "GC");
   CHECK(LoadOk("[cases]\nnumber_prefix = \"ABCDEFGH\"\n").case_number_prefix == "ABCDEFGH");

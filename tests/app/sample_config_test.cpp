@@ -101,6 +101,8 @@ TEST_CASE("the sample config in deploy/ loads and matches the defaults it docume
   CHECK(c.store.checkpoint_frames == d.store.checkpoint_frames);
   CHECK(c.store.checkpoint_flush_kib == d.store.checkpoint_flush_kib);
   CHECK(c.store.gather_wal_writes == d.store.gather_wal_writes);
+  CHECK(c.audit == d.audit);
+  CHECK_FALSE(c.audit.enabled());
 
   // The loader only stores the path (the calendar is opened by the runtime), so the installed
   // path loads here even where nothing is installed.

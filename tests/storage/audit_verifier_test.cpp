@@ -57,8 +57,25 @@ class AuditFixture {
 
   // Tampering starts where an attacker would: by removing what stands in the way.
   void Tamper(const std::string& sql) {
-    RawSql(path_, "DROP TRIGGER case_events_no_update; DROP TRIGGER case_events_no_delete;");
+    RawSql(path_, "DROP TRIGGER IF EXISTS case_events_no_update;"
+                  "DROP TRIGGER IF EXISTS case_events_no_delete;"
+                  "DROP TRIGGER IF EXISTS access_log_no_update;"
+                  "DROP TRIGGER IF EXISTS access_log_no_delete;"
+                  "DROP TRIGGER IF EXISTS audit_chain_no_update;"
+                  "DROP TRIGGER IF EXISTS audit_chain_no_delete;");
     RawSql(path_, sql);
+  }
+
+  // Three reads logged through the store's single writer: access-log rows 1 to 3.
+  void LogReads() {
+    auto store = OpenStore(path_);
+    REQUIRE(store
+                ->Write([](engine::StoreWriter& w) {
+                  return w.LogAccess({{"3", 1, Hours(6), "case"},
+                                      {"3", 1, Hours(6), "events"},
+                                      {"4", 2, Hours(7), "case"}});
+                })
+                .ok());
   }
 
   std::vector<AuditFinding> Verify() {
@@ -189,6 +206,134 @@ TEST_CASE("events whose case row was deleted are reported", "[storage]") {
   auto findings = f.Verify();
   INFO(Describe(findings));
   CHECK(Has(findings, 3, 1, "case row does not"));
+}
+
+bool HasText(const std::vector<AuditFinding>& findings, const std::string& words) {
+  for (const AuditFinding& f : findings) {
+    if (f.problem.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("a whole deleted case, row and events and deadlines, is caught by the global chain",
+          "[storage]") {
+  AuditFixture f;
+  REQUIRE(f.Verify().empty());
+  f.Tamper("DELETE FROM case_events WHERE case_id = 2;"
+           "DELETE FROM deadlines WHERE case_id = 2;"
+           "DELETE FROM cases WHERE id = 2;");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(Has(findings, 2, 1, "no longer in case_events (deleted?)"));
+  CHECK(Has(findings, 2, 2, "no longer in case_events (deleted?)"));
+}
+
+TEST_CASE("a case's newest events deleted and its row rolled back are caught by the global chain",
+          "[storage]") {
+  AuditFixture f;
+  std::string hash2;
+  {
+    auto db = storage::Db::Open(f.path(), SQLITE_OPEN_READONLY);
+    REQUIRE(db.ok());
+    auto stmt = db->Prepare("SELECT hash FROM case_events WHERE case_id = 1 AND seq = 2");
+    REQUIRE(stmt.ok());
+    REQUIRE(*stmt->Step());
+    hash2 = stmt->Text(0);
+  }
+  // Back to what case 1 was after event 2 (verified, assigned): the row agrees with its
+  // remaining events, so the per-case checks find nothing.
+  CaseStory one = CaseStory::Reported(1);
+  one.Verify(Hours(1));
+  const int64_t warn = engine::ToUnixMillis(*one.now.pending_response_warn);
+  const int64_t due = engine::ToUnixMillis(*one.now.pending_response_due);
+  f.Tamper("DELETE FROM case_events WHERE case_id = 1 AND seq > 2;"
+           "UPDATE cases SET version = 2, state = 'ASSIGNED', last_hash = '" + hash2 + "', "
+           "update_ms = " + std::to_string(engine::ToUnixMillis(one.now.update_time)) + ", "
+           "respond_ms = NULL, resolve_due_ms = NULL, pending_resolve_due_ms = NULL, "
+           "pending_response_warn_ms = " + std::to_string(warn) + ", "
+           "pending_response_due_ms = " + std::to_string(due) + " WHERE id = 1;"
+           "DELETE FROM deadlines WHERE case_id = 1;"
+           "INSERT INTO deadlines VALUES (1, 'RESPONSE_WARNING', " + std::to_string(warn) + "),"
+           " (1, 'RESPONSE_DUE', " + std::to_string(due) + ");");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  for (const AuditFinding& x : findings) CHECK(x.problem.find("case row") == std::string::npos);
+  CHECK(Has(findings, 1, 3, "no longer in case_events (deleted?)"));
+  CHECK(Has(findings, 1, 4, "no longer in case_events (deleted?)"));
+}
+
+TEST_CASE("a deleted access-log row is caught by the global chain", "[storage]") {
+  AuditFixture f;
+  f.LogReads();
+  REQUIRE(f.Verify().empty());
+  f.Tamper("DELETE FROM access_log WHERE id = 2");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(HasText(findings, "access-log row 2 (a read of case 1) was written but is no longer"));
+}
+
+TEST_CASE("an edited access-log row is caught by the global chain", "[storage]") {
+  AuditFixture f;
+  f.LogReads();
+  f.Tamper("UPDATE access_log SET user_id = '9' WHERE id = 3");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(HasText(findings, "chain_hash does not match the access-log row 3"));
+}
+
+TEST_CASE("the newest access-log rows deleted are caught by the global chain", "[storage]") {
+  AuditFixture f;
+  f.LogReads();
+  f.Tamper("DELETE FROM access_log WHERE id >= 2");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(HasText(findings, "access-log row 2 (a read of case 1) was written but is no longer"));
+  CHECK(HasText(findings, "access-log row 3 (a read of case 2) was written but is no longer"));
+}
+
+TEST_CASE("an access-log row added behind the writer's back is caught", "[storage]") {
+  AuditFixture f;
+  f.LogReads();
+  f.Tamper("INSERT INTO access_log (user_id, case_id, time_ms, what) VALUES ('5', 3, 0, 'case')");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(HasText(findings, "1 access-log row(s) are not in the audit chain, the first from id 4"));
+}
+
+TEST_CASE("dropped append-only triggers of the access log and the chain are reported",
+          "[storage]") {
+  AuditFixture f;
+  RawSql(f.path(), "DROP TRIGGER access_log_no_delete; DROP TRIGGER audit_chain_no_update;");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(HasText(findings, "append-only triggers on access_log are missing"));
+  CHECK(HasText(findings, "append-only triggers on audit_chain are missing"));
+}
+
+TEST_CASE("a serial handed out without its case is reported", "[storage]") {
+  AuditFixture f;
+  // The fixture's numbers are NA-2026-00001..3 (hand-made); a serial table that handed out
+  // four in 2026 has one without a case.
+  RawSql(f.path(), "INSERT INTO case_serials (year, last) VALUES (2026, 4)");
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(HasText(findings, "case serial 4 of 2026 was handed out but no case has it"));
+  CHECK_FALSE(HasText(findings, "case serial 1 of 2026"));
+}
+
+TEST_CASE("the migration chains an existing store so it verifies", "[storage]") {
+  AuditFixture f;
+  f.LogReads();
+  // Back to version 4: no chain, no access-log triggers.
+  RawSql(f.path(), "DROP TRIGGER access_log_no_update; DROP TRIGGER access_log_no_delete;"
+                   "DROP TABLE audit_chain; DROP TABLE session_revocations;"
+                   "DROP INDEX sessions_user; PRAGMA user_version = 4;");
+  REQUIRE(f.Verify().empty());  // checked without the chain
+  { auto store = OpenStore(f.path()); }
+  CHECK(RawInt(f.path(), "SELECT count(*) FROM audit_chain") == 7 + 3);
+  auto findings = f.Verify();
+  INFO(Describe(findings));
+  CHECK(findings.empty());
 }
 
 TEST_CASE("a file from a newer gridcare is not verified", "[storage]") {

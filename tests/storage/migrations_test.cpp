@@ -26,7 +26,7 @@ TEST_CASE("a fresh file is created at the latest schema version", "[storage]") {
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                      "('org_units', 'org_closure', 'users', 'sessions', 'cases', 'case_events', "
                      "'deadlines', 'access_log', 'case_serials', 'notifications', "
-                     "'deliveries', 'session_revocations')") == 12);
+                     "'deliveries', 'session_revocations', 'audit_chain')") == 13);
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'idempotency'") == 0);
   // Opening again applies nothing and keeps the data.
   { auto store = OpenStore(path); }
@@ -54,12 +54,18 @@ TEST_CASE("a version 2 file keeps its idempotency keys when they move onto the c
          "CREATE INDEX cases_reporter ON cases (reporter_id);"
          "DROP INDEX cases_create;"
          "DROP INDEX cases_respond;"
+         "DROP TABLE audit_chain;"
+         "DROP TRIGGER access_log_no_update;"
+         "DROP TRIGGER access_log_no_delete;"
+         "DROP TABLE session_revocations;"
+         "DROP INDEX sessions_user;"
          "PRAGMA user_version = 2;");
 
   auto store = OpenStore(path);
   CHECK(RawInt(path, "PRAGMA user_version") == storage::LatestSchemaVersion());
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                      "('idempotency', 'cases_reporter')") == 0);
+  CHECK(RawInt(path, "SELECT count(*) FROM audit_chain") == 2);  // migration 5 chained both
   auto reader = store->Read();
   REQUIRE(reader.ok());
   auto found = (*reader)->FindCaseByRequestId("1", "phone-a");
