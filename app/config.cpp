@@ -21,8 +21,8 @@
 #endif
 #include <toml++/toml.h>
 
-#include "app/http_client.h"
 #include "app/listen_address.h"
+#include "app/webhook_client.h"
 
 namespace gridcare::app {
 namespace {
@@ -277,6 +277,18 @@ const Row<Config> kRows[] = {
        c.server.worker_threads = static_cast<int>(v);
        return Status::Ok();
      }},
+    {{"server", "tls_cert_file", R"("")", "PEM certificate and chain for TLS; \"\" = plain HTTP"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string file, r.String(n, k));
+       c.server.tls_cert_file = file.empty() ? file : FromConfigDir(r, file);
+       return Status::Ok();
+     }},
+    {{"server", "tls_key_file", R"("")", "PEM private key of tls_cert_file"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string file, r.String(n, k));
+       c.server.tls_key_file = file.empty() ? file : FromConfigDir(r, file);
+       return Status::Ok();
+     }},
     {{"store", "cache_mib", "64", "page cache of the write connection, MiB"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
        GC_ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(n, k, 1, 65536));
@@ -357,20 +369,27 @@ const Row<WebhookConfig> kWebhookRows[] = {
        }
        return Status::Ok();
      }},
-    {{"notify.webhook", "url", "", "http://HOST[:PORT]/PATH of the receiver"},
+    {{"notify.webhook", "url", "", "http[s]://HOST[:PORT]/PATH of the receiver"},
      [](const Reader& r, const toml::node& n, const std::string& k, WebhookConfig& hook) {
        GC_ASSIGN_OR_RETURN(hook.url, r.String(n, k));
-       std::string host, path;
-       int port = 0;
-       if (!ParseHttpUrl(hook.url, &host, &port, &path)) {
-         return r.Error(n, k,
-                        "must be http://HOST[:PORT]/PATH (https: put a local TLS proxy in front)");
+       if (!IsWebhookUrl(hook.url)) {
+         return r.Error(n, k, "must be http://HOST[:PORT]/PATH or https://HOST[:PORT]/PATH");
        }
        return Status::Ok();
      }},
     {{"notify.webhook", "timeout", R"("5s")", "connect + response"},
      [](const Reader& r, const toml::node& n, const std::string& k, WebhookConfig& hook) {
        GC_ASSIGN_OR_RETURN(hook.timeout, r.NaturalDuration(n, k));
+       return Status::Ok();
+     }},
+    {{"notify.webhook", "ca_file", R"("")", "PEM CAs for an https receiver; \"\" = the system's"},
+     [](const Reader& r, const toml::node& n, const std::string& k, WebhookConfig& hook) {
+       GC_ASSIGN_OR_RETURN(const std::string file, r.String(n, k));
+       hook.ca_file = file.empty() ? file : FromConfigDir(r, file);
+       // Found now, not at the first delivery hours later.
+       if (!hook.ca_file.empty() && !std::ifstream(hook.ca_file)) {
+         return r.Error(n, k, "cannot open " + hook.ca_file);
+       }
        return Status::Ok();
      }},
 };
@@ -562,6 +581,10 @@ Result<Config> LoadConfig(const std::string& path) {
   if (config.audit.anchor_file.empty() != config.audit.anchor_key_file.empty()) {
     return InvalidArgument(path + ": [audit] anchor_file and anchor_key_file go together: "
                            "set both, or neither");
+  }
+  if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
+    return InvalidArgument(path + ": [server] tls_cert_file and tls_key_file go together: "
+                                  "set both for TLS, or neither for plain HTTP");
   }
   return config;
 }

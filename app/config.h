@@ -32,6 +32,10 @@ struct ServerConfig {
   std::string client_address_header;
   int io_threads = 0;       // threads serving connections (and parsing, rendering); 0 = one per core
   int worker_threads = 64;  // threads for requests that block: reads, sign-in
+  // TLS on the listening port: PEM certificate (then its chain) and private key; both or
+  // neither; "" = plain HTTP (e.g. behind a TLS-terminating proxy).
+  std::string tls_cert_file;
+  std::string tls_key_file;
 
   bool operator==(const ServerConfig&) const = default;
 };
@@ -62,8 +66,11 @@ struct AuditConfig {
 
 struct WebhookConfig {
   std::string name;  // sink name; deliveries are tracked per name
-  std::string url;   // http://host:port/path
+  std::string url;   // http://host:port/path or https://host:port/path
   engine::Millis timeout = std::chrono::seconds(5);
+  // PEM file of the CAs an https:// receiver's certificate must chain to, instead of the
+  // system's; "" = the system's (/etc/ssl/certs).
+  std::string ca_file;
 
   bool operator==(const WebhookConfig&) const = default;
 };

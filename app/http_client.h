@@ -1,6 +1,6 @@
-// A small blocking HTTP/1.1 client on POSIX sockets (http:// only) for webhook delivery; the
-// tests and the benchmark use it too. No Beast here, so it compiles fast. One connection,
-// kept alive across requests; every wait is bounded by the timeout.
+// A small blocking HTTP/1.1 client on POSIX sockets (http:// only) for the tests and the
+// benchmark, which need to see and shape raw requests; the product's own outgoing calls go
+// through libcurl (webhook_client.h). One connection, kept alive; every wait is bounded.
 #pragma once
 
 #include <cstddef>
@@ -52,8 +52,8 @@ std::string FormatHttpRequest(const std::string& host, const std::string& method
 bool ParseHttpResponseHead(std::string_view head, HttpReply* reply,
                            std::optional<size_t>* content_length);
 
-// "http://host:port/path" → parts; false for anything else (https is not supported: put a
-// TLS-terminating proxy on the same machine in front of a remote receiver).
+// "http://host:port/path" → parts; false for anything else (https is not this client's: the
+// product reaches https receivers through webhook_client.h).
 bool ParseHttpUrl(const std::string& url, std::string* host, int* port, std::string* path);
 
 }  // namespace gridcare::app

@@ -3,7 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "app/http_client.h"
+#include "app/webhook_client.h"
 #include "gridcare/v1/notification.pb.h"
 #include "handlers/codec.h"
 
@@ -27,18 +27,17 @@ class LogSink : public NotificationSink {
 
 class WebhookSink : public NotificationSink {
  public:
-  explicit WebhookSink(WebhookConfig config) : config_(std::move(config)) {
-    ParseHttpUrl(config_.url, &host_, &port_, &path_);  // validated when the config loaded
-  }
+  explicit WebhookSink(WebhookConfig config)
+      : config_(std::move(config)),
+        client_(config_.url, WebhookClientOptions{config_.timeout, config_.ca_file}) {}
   const std::string& name() const override { return config_.name; }
 
   engine::Status Deliver(const engine::OutboxEntry& e) override {
-    HttpClient client(host_, port_, static_cast<int>(config_.timeout.count()));
-    const HttpReply r =
-        client.Request("POST", path_, NotificationJson(e),
-                       {{"Content-Type", "application/json; charset=utf-8"},
-                        {"Idempotency-Key", "gridcare-notification-" + std::to_string(e.id)},
-                        {"User-Agent", "gridcare"}});
+    const WebhookReply r =
+        client_.Post(NotificationJson(e),
+                     {"Content-Type: application/json; charset=utf-8",
+                      "Idempotency-Key: gridcare-notification-" + std::to_string(e.id),
+                      "User-Agent: gridcare"});
     if (r.status >= 200 && r.status < 300) return engine::Status::Ok();
     if (r.status == 0) return engine::Unavailable(config_.url + ": " + r.error);
     return engine::Unavailable(config_.url + " answered HTTP " + std::to_string(r.status));
@@ -46,9 +45,7 @@ class WebhookSink : public NotificationSink {
 
  private:
   WebhookConfig config_;
-  std::string host_;
-  int port_ = 80;
-  std::string path_;
+  WebhookClient client_;  // one per sink: its connection is reused across deliveries
 };
 
 }  // namespace

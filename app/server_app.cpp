@@ -53,6 +53,8 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
                         : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   http.worker_threads = sc.worker_threads;
   http.stream_heartbeat = sc.stream_heartbeat;
+  http.tls_cert_file = sc.tls_cert_file;
+  http.tls_key_file = sc.tls_key_file;
 
   app->auth_ = std::make_unique<handlers::Authenticator>(*rt.store, *rt.clock, sc.session_ttl);
   engine::CaseService* cases = rt.cases.get();
@@ -95,7 +97,8 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   app->dispatcher_->Start();
   if (app->anchorer_) app->anchorer_->Start();
   app->serve_thread_ = std::thread([srv = app->http_.get()] { srv->Run(); });
-  spdlog::info("serving http://{}:{}/ on {}", http.host, app->http_->port(), options.db_path);
+  spdlog::info("serving {}://{}:{}/ on {}", http.tls_cert_file.empty() ? "http" : "https",
+               http.host, app->http_->port(), options.db_path);
   return app;
 }
 

@@ -1,6 +1,6 @@
-// HttpServer on Boost.Beast: one Session per connection, each on its own strand; requests go
-// to a worker pool and responses come back to the strand. Errors are error_codes, never
-// exceptions, on the I/O path.
+// HttpServer on Boost.Beast: one Session per connection, each on its own strand, over plain
+// TCP or TLS; requests go to a worker pool and responses come back to the strand. Errors are
+// error_codes, never exceptions, on the I/O path.
 #include "handlers/http_server.h"
 
 #include <pthread.h>
@@ -15,12 +15,16 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "handlers/api_support.h"
 #include "handlers/event_hub.h"
@@ -92,6 +96,100 @@ HttpResponse ServerError(const engine::Status& status,
   return r;
 }
 
+// Mozilla's "intermediate" list: ECDHE key exchange with AES-GCM or ChaCha20-Poly1305, for
+// TLS 1.2. TLS 1.3 has only AEAD suites and keeps OpenSSL's defaults.
+constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// OpenSSL's reason for the last failure on this thread, and an empty queue after it.
+std::string OpenSslError() {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+// The TLS context for HttpServerOptions' files, or nothing when both are empty.
+engine::Result<std::optional<asio::ssl::context>> MakeTlsContext(const HttpServerOptions& o) {
+  if (o.tls_cert_file.empty() && o.tls_key_file.empty()) return std::optional<asio::ssl::context>();
+  if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
+    return engine::InvalidArgument("TLS needs both a certificate file and a key file");
+  }
+  std::optional<asio::ssl::context> ctx(std::in_place, asio::ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  ERR_clear_error();
+  // No SSLv3, TLS 1.0 or 1.1; no compression (CRIME); no renegotiation (a client could
+  // make the server redo the costly half of a handshake at will).
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
+    return engine::Internal("TLS: cipher list: " + OpenSslError());
+  }
+  if (SSL_CTX_use_certificate_chain_file(native, o.tls_cert_file.c_str()) != 1) {
+    return engine::InvalidArgument("TLS: cannot load the certificate (chain) from " +
+                                   o.tls_cert_file + ": " + OpenSslError());
+  }
+  if (SSL_CTX_use_PrivateKey_file(native, o.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    return engine::InvalidArgument("TLS: cannot load the private key from " + o.tls_key_file +
+                                   " (or it does not match the certificate in " +
+                                   o.tls_cert_file + "): " + OpenSslError());
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return engine::InvalidArgument("TLS: the private key in " + o.tls_key_file +
+                                   " does not match the certificate in " + o.tls_cert_file +
+                                   ": " + OpenSslError());
+  }
+  return ctx;
+}
+
+// One connection's bytes, over plain TCP or TLS. Beast's HTTP operations see this one type,
+// so the session code, and its templates, serve both; only the lowest read and write choose.
+class ConnStream {
+ public:
+  using executor_type = beast::tcp_stream::executor_type;
+  using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+  ConnStream(tcp::socket socket, asio::ssl::context* tls) {
+    if (tls != nullptr) {
+      tls_.emplace(std::move(socket), *tls);
+    } else {
+      plain_.emplace(std::move(socket));
+    }
+  }
+
+  executor_type get_executor() { return transport().get_executor(); }
+  // The TCP stream underneath: its timeouts hold every read and write, handshake included.
+  beast::tcp_stream& transport() { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
+  TlsStream* tls() { return tls_ ? &*tls_ : nullptr; }
+
+  template <typename MutableBuffers, typename Handler>
+  void async_read_some(const MutableBuffers& buffers, Handler&& handler) {
+    if (tls_) {
+      tls_->async_read_some(buffers, std::forward<Handler>(handler));
+    } else {
+      plain_->async_read_some(buffers, std::forward<Handler>(handler));
+    }
+  }
+
+  template <typename ConstBuffers, typename Handler>
+  void async_write_some(const ConstBuffers& buffers, Handler&& handler) {
+    if (tls_) {
+      tls_->async_write_some(buffers, std::forward<Handler>(handler));
+    } else {
+      plain_->async_write_some(buffers, std::forward<Handler>(handler));
+    }
+  }
+
+ private:
+  std::optional<beast::tcp_stream> plain_;
+  std::optional<TlsStream> tls_;
+};
+
 }  // namespace
 
 class Session;
@@ -121,6 +219,7 @@ struct HttpServer::Impl {
 
   HttpServerOptions options;
   HttpHandler handler;
+  std::optional<asio::ssl::context> tls;  // set by Start() when the options name TLS files
   std::unique_ptr<asio::io_context> ioc;
   std::optional<tcp::acceptor> acceptor;
   asio::thread_pool workers;
@@ -133,25 +232,29 @@ struct HttpServer::Impl {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
-      : stream_(std::move(socket)), server_(server),
+      : stream_(std::move(socket), server->tls ? &*server->tls : nullptr), server_(server),
         heartbeat_(stream_.get_executor()) {
     ++server_->connections;
     // Once per connection, not per request: only sign-in reads it.
     beast::error_code peer_error;
-    const auto peer = stream_.socket().remote_endpoint(peer_error);
+    const auto peer = stream_.transport().socket().remote_endpoint(peer_error);
     if (!peer_error) peer_address_ = peer.address().to_string();
   }
   ~Session() { --server_->connections; }
 
+  // Over TLS, the handshake comes first, held to read_timeout like a request (a client that
+  // dribbles its hello, or sends plain HTTP, is cut off); even the over-the-limit answer
+  // needs it, or the client could not read it.
   void Start(bool over_limit) {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), over_limit] {
-      if (over_limit) {
-        self->keep_alive_ = false;
-        self->Send(
-            ServerError(engine::Unavailable("服务器连接数已满，请稍后重试 (too many connections)")));
-        return;
-      }
-      self->DoRead();
+      ConnStream::TlsStream* tls = self->stream_.tls();
+      if (tls == nullptr) return self->Begin(over_limit);
+      self->stream_.transport().expires_after(self->options().read_timeout);
+      tls->async_handshake(asio::ssl::stream_base::server,
+                           [self, over_limit](beast::error_code ec) {
+                             if (ec) return self->Close();
+                             self->Begin(over_limit);
+                           });
     });
   }
 
@@ -169,6 +272,12 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   const HttpServerOptions& options() const { return server_->options; }
 
+  void Begin(bool over_limit) {
+    if (!over_limit) return DoRead();
+    keep_alive_ = false;
+    Send(ServerError(engine::Unavailable("服务器连接数已满，请稍后重试 (too many connections)")));
+  }
+
   // The first request, and one whose bytes have already come (pipelined), must arrive whole
   // within read_timeout of when we start reading it. A kept-alive connection may then idle
   // up to idle_timeout for the first byte of its next request; from that byte on, the
@@ -179,7 +288,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options().max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(options().max_header_bytes));
     if (first_request_ || buffer_.size() > 0) return ReadHeader();
-    stream_.expires_after(options().idle_timeout);
+    stream_.transport().expires_after(options().idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->buffer_.commit(n);
@@ -190,7 +299,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The header first, so that its framing can be judged before a byte of body is read.
   void ReadHeader() {
-    stream_.expires_after(options().read_timeout);  // for the whole request, body included
+    stream_.transport().expires_after(options().read_timeout);  // for the whole request, body included
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
@@ -249,7 +358,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     req.peer_address = peer_address_;
     busy_ = true;
-    stream_.expires_never();
+    stream_.transport().expires_never();
     const Responder respond = MakeResponder();
     asio::post(server_->workers, [self = shared_from_this(), req = std::move(req), respond] {
       self->server_->handler.handle(req, respond);
@@ -307,7 +416,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       res.prepare_payload();
     }
-    stream_.expires_after(options().read_timeout);  // a client that never reads is cut off
+    stream_.transport().expires_after(options().read_timeout);  // a client that never reads is cut off
     http::async_write(stream_, res,
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
@@ -326,8 +435,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Stop sending, then swallow what the client still sends for a short while.
   void Linger() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    stream_.transport().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.transport().expires_after(std::chrono::seconds(2));
     DrainThenClose();
   }
 
@@ -343,7 +452,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void StartStream(HttpResponse resp) {
     subscription_ = std::move(resp.stream);
-    stream_.expires_never();
+    stream_.transport().expires_never();
     // The handler's headers (e.g. Cache-Control), else no-cache: a stream is never replayed.
     std::string head =
         "HTTP/1.1 200 OK\r\nServer: gridcare\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
@@ -397,13 +506,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void Flush() {
     if (writing_ || out_.empty() || closed_) return;
     writing_ = true;
-    stream_.expires_after(options().read_timeout);  // a reader that stalls is cut off
+    stream_.transport().expires_after(options().read_timeout);  // a reader that stalls is cut off
     asio::async_write(stream_, asio::buffer(out_.front()),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
                         self->out_.pop_front();
                         if (ec) return self->EndStream();
-                        self->stream_.expires_never();
+                        self->stream_.transport().expires_never();
                         if (self->subscription_->closed() && self->out_.empty()) {
                           return self->EndStream();
                         }
@@ -421,11 +530,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closed_) return;
     closed_ = true;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    stream_.transport().socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.transport().socket().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  ConnStream stream_;
   std::string peer_address_;  // "" when the socket could not say
   HttpServer::Impl* server_;
   beast::flat_buffer buffer_;
@@ -491,6 +600,7 @@ HttpServer::HttpServer(HttpServerOptions options, Handler handler)
 HttpServer::~HttpServer() = default;
 
 engine::Status HttpServer::Start() {
+  GC_ASSIGN_OR_RETURN(impl_->tls, MakeTlsContext(impl_->options));
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->options.host, ec);
   if (ec) return engine::InvalidArgument("listen: bad address " + impl_->options.host);

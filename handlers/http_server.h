@@ -1,6 +1,6 @@
-// The HTTP/1.1 server: sockets, parsing limits, timeouts, connection cap, SSE streaming and
-// graceful shutdown, on Boost.Beast; it refuses requests whose framing is ambiguous (RFC 9112
-// §6). It hands each decoded request to the handler on a worker pool and writes back whatever
+// The HTTP/1.1 server: sockets, TLS, parsing limits, timeouts, connection cap, SSE streaming
+// and graceful shutdown, on Boost.Beast; it refuses requests whose framing is ambiguous (RFC
+// 9112 §6). It hands each decoded request to the handler on a worker pool and writes back whatever
 // answer the handler sends, whenever it comes. The only file that includes Beast or Asio.
 #pragma once
 
@@ -31,6 +31,11 @@ struct HttpServerOptions {
   int worker_threads = 64;
   int io_threads = 2;
   engine::Millis stream_heartbeat = std::chrono::seconds(15);
+  // TLS on this port when both are set (PEM files: the certificate followed by its chain,
+  // and its private key); both empty = plain HTTP. TLS 1.2 or later only, AEAD ciphers;
+  // the handshake, too, must finish within read_timeout.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // What the server calls for each request, on a worker thread, where it may block; it
@@ -50,7 +55,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens; port() is known afterwards. UNAVAILABLE when the address is taken.
+  // Binds and listens; port() is known afterwards. UNAVAILABLE when the address is taken;
+  // INVALID_ARGUMENT, naming the file and OpenSSL's reason, when the TLS files do not load.
   engine::Status Start();
   std::uint16_t port() const;
   // Serves until Shutdown() has drained every connection.

@@ -30,7 +30,7 @@ const std::vector<Layer>& Layers() {
       {"storage", {"storage/", "engine/", "util/"}, {"sqlite3.h", "unistd.h", "fcntl.h"}},
       {"handlers",
        {"handlers/", "engine/", "util/", "gridcare/v1/"},
-       {"boost/", "google/protobuf/", "spdlog/", "pthread.h"}},
+       {"boost/", "google/protobuf/", "spdlog/", "openssl/", "pthread.h"}},
       {"app", {"app/", "handlers/", "engine/", "storage/", "util/", "gridcare/v1/"}, {"*"}},
   };
   return kLayers;

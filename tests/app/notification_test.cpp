@@ -10,6 +10,7 @@
 #include "tests/support/faulty_store.h"
 #include "tests/support/service_fixture.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/tls.h"
 #include "tests/support/webhook_receiver.h"
 
 namespace gridcare::app {
@@ -101,7 +102,7 @@ TEST_CASE("a failing webhook is retried with backoff, then delivered once it ans
   NotifyConfig config;
   config.log = false;
   config.retry_base = seconds(10);
-  config.webhooks = {{"hook", receiver.url(), seconds(5)}};
+  config.webhooks = {{"hook", receiver.url(), seconds(5), ""}};
   NotificationDispatcher dispatcher(*o.store, clock, config, MakeSinks(config));
 
   engine::NewCase urgent = testing::SampleReport();
@@ -135,7 +136,7 @@ TEST_CASE("a webhook that keeps failing ends in the dead letter after max_attemp
   config.log = false;
   config.max_attempts = 3;
   config.retry_base = seconds(1);
-  config.webhooks = {{"down", "http://127.0.0.1:9/nothing-listens", seconds(1)}};
+  config.webhooks = {{"down", "http://127.0.0.1:9/nothing-listens", seconds(1), ""}};
   NotificationDispatcher dispatcher(*o.store, clock, config, MakeSinks(config));
   engine::NewCase urgent = testing::SampleReport();
   urgent.category = engine::Category::kDomesticViolence;
@@ -146,6 +147,35 @@ TEST_CASE("a webhook that keeps failing ends in the dead letter after max_attemp
   }
   CHECK(o.Pending("down", clock.Now() + hours(100)).empty());
   CHECK(dispatcher.MetricsText().find("gridcare_notifications_dead_total 2") != std::string::npos);
+}
+
+TEST_CASE("an https webhook whose certificate is not trusted is retried, never delivered",
+          "[app][notify]") {
+  engine::ManualClock clock(kT0);
+  Outbox o(clock);
+  testing::TempDir certs;
+  const testing::CertFiles files = testing::MakeSelfSignedCert(certs.path().string());
+  testing::WebhookReceiver receiver(files.cert_file, files.key_file);
+  NotifyConfig config;
+  config.log = false;
+  config.retry_base = seconds(10);
+  config.webhooks = {{"hook", receiver.url(), seconds(5), ""}};  // the system's CAs
+  engine::NewCase urgent = testing::SampleReport();
+  urgent.priority = engine::Priority::kUrgent;
+  REQUIRE(o.cases->Create(testing::ActorNamed("gw111"), urgent).ok());  // → T1 and C
+  {
+    NotificationDispatcher untrusting(*o.store, clock, config, MakeSinks(config));
+    CHECK(untrusting.RunOnce().value() == 0);
+    CHECK(receiver.received().empty());
+    CHECK(o.Pending("hook", clock.Now() + hours(1)).size() == 2);  // to be retried
+  }
+  // Once the receiver's CA is configured, the retry goes through.
+  config.webhooks[0].ca_file = files.cert_file;
+  NotificationDispatcher trusting(*o.store, clock, config, MakeSinks(config));
+  clock.Advance(seconds(11));
+  CHECK(trusting.RunOnce().value() == 2);
+  CHECK(receiver.received().size() == 2);
+  CHECK(o.Pending("hook", clock.Now() + hours(1)).empty());
 }
 
 TEST_CASE("backoff grows exponentially up to its cap, with jitter", "[app][notify]") {
