@@ -4,6 +4,7 @@
 // duplicated, no deadline fired twice or was left unfired, and `audit verify` passes.
 // With --power-cut-lib every kill is also a power cut (power_cut_preload.cpp). Not a test
 // framework: tests/e2e/CMakeLists.txt runs a short loop as a ctest test.
+#include <fcntl.h>
 #include <google/protobuf/util/json_util.h>
 #include <signal.h>
 #include <spawn.h>
@@ -11,9 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
