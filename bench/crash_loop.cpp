@@ -394,14 +394,17 @@ sqlite3* OpenReadOnly(const std::string& db) {
   return h;
 }
 
-// Rows of a query as text.
-std::vector<std::vector<std::string>> Query(sqlite3* h, const std::string& sql) {
+// Rows of a query as text; nullopt (and `error` set) when SQLite failed.
+std::optional<std::vector<std::vector<std::string>>> TryQuery(sqlite3* h, const std::string& sql,
+                                                               std::string* error) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-    Die("query failed: " + sql + ": " + sqlite3_errmsg(h));
+    *error = sqlite3_errmsg(h);
+    return std::nullopt;
   }
   std::vector<std::vector<std::string>> rows;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     std::vector<std::string> row;
     for (int i = 0; i < sqlite3_column_count(st); ++i) {
       const auto* t = sqlite3_column_text(st, i);
@@ -409,16 +412,39 @@ std::vector<std::vector<std::string>> Query(sqlite3* h, const std::string& sql) 
     }
     rows.push_back(std::move(row));
   }
+  if (rc != SQLITE_DONE) *error = sqlite3_errmsg(h);
   sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return std::nullopt;
   return rows;
 }
 
-std::int64_t OverdueDeadlines(const std::string& db, std::int64_t before_ms) {
-  sqlite3* h = OpenReadOnly(db);
-  const auto rows =
-      Query(h, "SELECT count(*) FROM deadlines WHERE due_ms <= " + std::to_string(before_ms));
+std::vector<std::vector<std::string>> Query(sqlite3* h, const std::string& sql) {
+  std::string error;
+  auto rows = TryQuery(h, sql, &error);
+  if (!rows) Die("query failed: " + sql + ": " + error);
+  return *rows;
+}
+
+// Deadlines due at or before `before_ms`; nullopt when the file could not be read just now
+// (the running server may hold it busy: the caller asks again).
+std::optional<std::int64_t> TryOverdueDeadlines(const std::string& db, std::int64_t before_ms) {
+  sqlite3* h = nullptr;
+  std::optional<std::int64_t> n;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(h, 5000);
+    std::string error;
+    auto rows = TryQuery(
+        h, "SELECT count(*) FROM deadlines WHERE due_ms <= " + std::to_string(before_ms), &error);
+    if (rows && rows->size() == 1) n = std::stoll(rows->at(0).at(0));
+  }
   sqlite3_close(h);
-  return std::stoll(rows.at(0).at(0));
+  return n;
+}
+
+std::int64_t OverdueDeadlines(const std::string& db, std::int64_t before_ms) {
+  auto n = TryOverdueDeadlines(db, before_ms);
+  if (!n) Die("cannot count the deadlines in " + db);
+  return *n;
 }
 
 Findings Check(const std::string& db, const Journal& j, std::int64_t stopped_ms) {
@@ -573,7 +599,7 @@ int Main(int argc, char** argv) {
   // With no clients, every chain of windows ends (breaches climb to the city and stop), so
   // the deadlines run out; a deadline still past due at the end was lost.
   const auto drain_deadline = Clock::now() + 60s;
-  while (OverdueDeadlines(db, std::numeric_limits<std::int64_t>::max()) > 0 &&
+  while (TryOverdueDeadlines(db, std::numeric_limits<std::int64_t>::max()).value_or(1) > 0 &&
          Clock::now() < drain_deadline) {
     std::this_thread::sleep_for(100ms);
   }
