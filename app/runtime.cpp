@@ -5,6 +5,7 @@
 
 #include "app/calendar_file.h"
 #include "app/system_clock.h"
+#include "storage/file_check.h"
 
 namespace gridcare::app {
 
@@ -26,6 +27,8 @@ engine::Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& db_path,
   store.checkpoints.start_frames = rt->config.store.checkpoint_frames;
   store.checkpoints.flush_after_bytes = rt->config.store.checkpoint_flush_kib << 10;
   store.gather_wal_writes = rt->config.store.gather_wal_writes;
+  // A damaged file is refused before anything reads or writes it (storage/file_check.h).
+  GC_RETURN_IF_ERROR(storage::CheckDatabaseFile(db_path));
   GC_ASSIGN_OR_RETURN(rt->store, storage::SqliteStore::Open(db_path, store));
   rt->clock = clock ? std::move(clock) : std::make_unique<SystemClock>();
   engine::CaseService::Options options;
