@@ -3,20 +3,12 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
+#include "app/import_rows.h"
 #include "engine/status.h"
 #include "engine/store.h"
 
 namespace gridcare::app {
-
-struct ImportReport {
-  int created = 0;
-  int updated = 0;
-  int unchanged = 0;  // same id and identical fields (orgs only; users always re-hash)
-  // One "line N: reason" per bad row; when any is present nothing was written.
-  std::vector<std::string> errors;
-};
 
 // orgs.csv: `id,name,level,parent_id`. Rows are merged with the units already stored
 // (same id → update) and the merged tree must be valid as a whole. Idempotent.
