@@ -176,10 +176,13 @@ Result<engine::WorkCalendar> LoadWorkCalendar(const std::string& path) {
   std::ostringstream content;
   content << in.rdbuf();
   if (in.bad()) return InvalidArgument("cannot read calendar file " + path);
+  return ParseWorkCalendar(content.str(), path);
+}
 
+Result<engine::WorkCalendar> ParseWorkCalendar(std::string_view text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse(content.str(), path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return InvalidArgument(Where(path, e.source()) +
                            ": not valid TOML: " + std::string(e.description()));

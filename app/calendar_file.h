@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "engine/status.h"
 #include "engine/work_calendar.h"
@@ -13,6 +14,9 @@ namespace gridcare::app {
 // "2025-01-28..2025-02-04"], make_up_workdays = ["2025-01-26"]. Ranges are inclusive.
 // Every error names the file, the year and the offending entry; unknown keys are errors.
 engine::Result<engine::WorkCalendar> LoadWorkCalendar(const std::string& path);
+// The same from the file's text; `path` only names it in messages.
+engine::Result<engine::WorkCalendar> ParseWorkCalendar(std::string_view text,
+                                                       const std::string& path);
 
 // The calendar shipped with the source tree; an installed deployment sets
 // [calendar] file in its config instead.

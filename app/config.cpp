@@ -550,10 +550,13 @@ Result<Config> LoadConfig(const std::string& path) {
   std::ostringstream content;
   content << in.rdbuf();
   if (in.bad()) return InvalidArgument("cannot read config file " + path);
+  return ParseConfig(content.str(), path);
+}
 
+Result<Config> ParseConfig(std::string_view text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse(content.str(), path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return InvalidArgument(path + ":" + std::to_string(e.source().begin.line) +
                            ": not valid TOML: " + std::string(e.description()));

@@ -120,6 +120,9 @@ struct Config {
 // errors (a misspelt SLA key must not silently leave the default in force), and every bad
 // value is reported with its file, line, key and value.
 engine::Result<Config> LoadConfig(const std::string& path);
+// The same from the file's text; `path` names it in messages and is where a relative
+// [calendar] file is resolved from.
+engine::Result<Config> ParseConfig(std::string_view text, const std::string& path);
 Config DefaultConfig();
 
 // One key of the file, as the loader reads it and deploy/gridcare.toml documents it.

@@ -3,24 +3,12 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
+#include "app/import_rows.h"
 #include "engine/status.h"
 #include "engine/store.h"
 
 namespace gridcare::app {
-
-struct ImportReport {
-  int created = 0;
-  int updated = 0;
-  int unchanged = 0;  // same id (username) and identical fields, the password included
-  // users: those whose password, role or unit changed, whose sessions were therefore ended
-  // (a running server ends their live streams too), and how many sessions that was.
-  int users_signed_out = 0;
-  int sessions_ended = 0;
-  // One "line N: reason" per bad row; when any is present nothing was written.
-  std::vector<std::string> errors;
-};
 
 // orgs.csv: `id,name,level,parent_id`. Rows are merged with the units already stored
 // (same id → update) and the merged tree must be valid as a whole. Idempotent.

@@ -17,7 +17,9 @@ namespace {
 template <typename Iterator>
 Iterator LowerBound(Iterator first, Iterator last, std::string_view name) {
   return std::lower_bound(first, last, name, [](const FieldMap::value_type& f, std::string_view n) {
-    return f.first < n;
+    // compare(), not <: clang 14 cannot rewrite string < string_view through libstdc++ 12's
+    // operator<=> (the fuzz build's compiler).
+    return f.first.compare(n) < 0;
   });
 }
 

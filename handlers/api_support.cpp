@@ -1,4 +1,4 @@
-// Negotiation, rendering and error replies shared by the endpoints.
+// Negotiation, rendering, error replies and query parsing shared by the endpoints.
 #include "handlers/api_support.h"
 
 #include <charconv>
@@ -55,6 +55,48 @@ engine::Result<std::optional<int>> IntParam(const std::map<std::string, std::str
                                    std::to_string(max));
   }
   return std::optional<int>(n);
+}
+
+namespace {
+constexpr std::string_view kTokenPrefix = "p1.";
+}  // namespace
+
+std::string PageToken(engine::CaseId before) {
+  return std::string(kTokenPrefix) + std::to_string(before);
+}
+
+engine::Result<std::optional<engine::CaseId>> ParsePageToken(const std::string& token) {
+  if (token.empty()) return std::optional<engine::CaseId>();
+  if (token.rfind(kTokenPrefix, 0) == 0) {
+    engine::CaseId id = 0;
+    const char* begin = token.data() + kTokenPrefix.size();
+    auto [p, ec] = std::from_chars(begin, token.data() + token.size(), id);
+    if (ec == std::errc() && p == token.data() + token.size() && id > 0) {
+      return std::optional<engine::CaseId>(id);
+    }
+  }
+  return engine::InvalidArgument("pageToken: not a token this server issued");
+}
+
+engine::Result<engine::ListRequest> ParseListRequest(const std::map<std::string, std::string>& q) {
+  engine::ListRequest req;
+  if (auto it = q.find("view"); it != q.end() && !it->second.empty()) {
+    const std::string& v = it->second;
+    if (v == "INBOX") req.view = engine::ListView::kInbox;
+    else if (v == "MINE") req.view = engine::ListView::kMine;
+    else if (v == "OVERDUE") req.view = engine::ListView::kOverdue;
+    else if (v == "ALL") req.view = engine::ListView::kAll;
+    else return engine::InvalidArgument("view: one of INBOX, MINE, OVERDUE, ALL (got \"" + v + "\")");
+  }
+  GC_ASSIGN_OR_RETURN(req.state, EnumParam<engine::CaseState>(q, "state"));
+  GC_ASSIGN_OR_RETURN(req.category, EnumParam<engine::Category>(q, "category"));
+  if (auto it = q.find("unitId"); it != q.end() && !it->second.empty()) req.unit_id = it->second;
+  GC_ASSIGN_OR_RETURN(const std::optional<int> page_size, IntParam(q, "pageSize", 1, 200));
+  if (page_size) req.page_size = *page_size;
+  if (auto it = q.find("pageToken"); it != q.end()) {
+    GC_ASSIGN_OR_RETURN(req.before_id, ParsePageToken(it->second));
+  }
+  return req;
 }
 
 }  // namespace gridcare::handlers

@@ -45,4 +45,13 @@ engine::Result<std::optional<E>> EnumParam(const std::map<std::string, std::stri
   return std::optional<E>(*v);
 }
 
+// GET /v1/cases's query (view, state, category, unitId, pageSize, pageToken);
+// INVALID_ARGUMENT naming the parameter.
+engine::Result<engine::ListRequest> ParseListRequest(const std::map<std::string, std::string>& q);
+
+// Page tokens are opaque to clients; inside they name the last id of the previous page.
+std::string PageToken(engine::CaseId before);
+// None for an empty token; INVALID_ARGUMENT for one this server did not issue.
+engine::Result<std::optional<engine::CaseId>> ParsePageToken(const std::string& token);
+
 }  // namespace gridcare::handlers
