@@ -8,6 +8,7 @@
 
 #include "app/admin_commands.h"
 #include "app/demo_command.h"
+#include "app/protobuf_log.h"
 #include "app/serve_command.h"
 
 namespace {
@@ -95,6 +96,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  gridcare::app::RouteProtobufLogs();
   // Commands return errors as values; this only keeps a stray exception (e.g. bad_alloc)
   // from ending the process without a word.
   try {

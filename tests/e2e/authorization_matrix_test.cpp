@@ -33,14 +33,7 @@ using engine::Role;
 
 // The units SeedCity makes, as a tree for the oracle.
 engine::OrgTree City() {
-  auto tree = engine::OrgTree::Build({
-      {"C", "南安市", OrgLevel::kCity, ""},          {"T1", "柳城街道", OrgLevel::kTownship, "C"},
-      {"T2", "美林街道", OrgLevel::kTownship, "C"},   {"V11", "梅亭社区", OrgLevel::kVillage, "T1"},
-      {"V12", "南门社区", OrgLevel::kVillage, "T1"},  {"V21", "美林村", OrgLevel::kVillage, "T2"},
-      {"G111", "梅亭一网格", OrgLevel::kGrid, "V11"}, {"G112", "梅亭二网格", OrgLevel::kGrid, "V11"},
-      {"G121", "南门一网格", OrgLevel::kGrid, "V12"}, {"G211", "美林一网格", OrgLevel::kGrid, "V21"},
-      {"D-MZ", "民政局", OrgLevel::kDepartment, "C"},
-  });
+  auto tree = engine::OrgTree::Build(CityUnits());
   REQUIRE(tree.ok());
   return std::move(tree).value();
 }

@@ -251,6 +251,14 @@ TEST_CASE("user text cannot forge server log lines, and the log names cases by n
   http.Request("GET", "/v1/cases?state=%0A%5Berror%5D%20forged", "",
                {{"Authorization", auth}, {"X-Note", "x"}});
   http.Request("GET", "/v1/%0A%5Berror%5D%20forged", "", {{"Authorization", auth}});
+  // A binary body whose title is not UTF-8: a 400, and no line of libprotobuf's per request.
+  const std::string bad_title = std::string("\x0a\x02p1\x32\x02\xff\xfe", 8);
+  for (int i = 0; i < 3; ++i) {
+    const auto refused = http.Request(
+        "POST", "/v1/cases", bad_title,
+        {{"Authorization", auth}, {"Content-Type", "application/x-protobuf"}});
+    CHECK(refused.status == 400);
+  }
 
   REQUIRE_FALSE(serve.process.WaitForLine("notify unit=C ", 10s).empty());
   const std::string log = serve.process.output();
@@ -260,6 +268,7 @@ TEST_CASE("user text cannot forge server log lines, and the log names cases by n
     CHECK(line.rfind(forged, 0) == std::string::npos);
     CHECK(line.find("forged") == std::string::npos);
     CHECK(line.find("secret-") == std::string::npos);  // no title, no name
+    CHECK(line.find("UTF-8") == std::string::npos);    // no client-made protobuf errors
   }
 }
 

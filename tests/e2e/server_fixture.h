@@ -25,12 +25,9 @@ namespace gridcare::testing {
 inline constexpr char kPassword[] = "test-password";
 
 // Org tree: C → T1 (V11: G111, G112; V12: G121), T2 (V21: G211); D-MZ department.
-inline void SeedCity(const std::string& db_path) {
-  auto store = storage::SqliteStore::Open(db_path);
-  REQUIRE(store.ok());
+inline std::vector<engine::OrgUnit> CityUnits() {
   using engine::OrgLevel;
-  using engine::Role;
-  const std::vector<engine::OrgUnit> units = {
+  return {
       {"C", "南安市", OrgLevel::kCity, ""},        {"T1", "柳城街道", OrgLevel::kTownship, "C"},
       {"T2", "美林街道", OrgLevel::kTownship, "C"}, {"V11", "梅亭社区", OrgLevel::kVillage, "T1"},
       {"V12", "南门社区", OrgLevel::kVillage, "T1"}, {"V21", "美林村", OrgLevel::kVillage, "T2"},
@@ -38,6 +35,13 @@ inline void SeedCity(const std::string& db_path) {
       {"G121", "南门一网格", OrgLevel::kGrid, "V12"}, {"G211", "美林一网格", OrgLevel::kGrid, "V21"},
       {"D-MZ", "民政局", OrgLevel::kDepartment, "C"},
   };
+}
+
+inline void SeedCity(const std::string& db_path) {
+  auto store = storage::SqliteStore::Open(db_path);
+  REQUIRE(store.ok());
+  using engine::Role;
+  const std::vector<engine::OrgUnit> units = CityUnits();
   const std::vector<std::tuple<std::string, Role, std::string>> people = {
       {"gw111", Role::kGridWorker, "G111"},       {"gw211", Role::kGridWorker, "G211"},
       {"leaderV11", Role::kGridLeader, "V11"},    {"staffV11", Role::kFederationStaff, "V11"},
