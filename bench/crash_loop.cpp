@@ -270,7 +270,8 @@ class Client {
     return true;
   }
 
-  bool Create(app::HttpClient& http, const std::string& rid) {
+  // By value: `rid` may be an element of unacked_, which this erases.
+  bool Create(app::HttpClient& http, const std::string rid) {
     {
       std::lock_guard lock(journal_.mu);
       journal_.sent_creates.insert(rid);
