@@ -18,12 +18,6 @@ namespace {
 
 using storage::AuditFinding;
 
-std::string Describe(const std::vector<AuditFinding>& findings) {
-  std::ostringstream out;
-  for (const AuditFinding& f : findings) out << "\n  " << f.problem;
-  return out.str();
-}
-
 bool HasText(const std::vector<AuditFinding>& findings, const std::string& words) {
   for (const AuditFinding& f : findings) {
     if (f.problem.find(words) != std::string::npos) return true;

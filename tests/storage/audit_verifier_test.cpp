@@ -15,12 +15,6 @@ namespace {
 
 using storage::AuditFinding;
 
-std::string Describe(const std::vector<AuditFinding>& findings) {
-  std::ostringstream out;
-  for (const AuditFinding& f : findings) out << "\n  " << f.problem;
-  return out.str();
-}
-
 bool Has(const std::vector<AuditFinding>& findings, engine::CaseId id, int seq,
          const std::string& words) {
   for (const AuditFinding& f : findings) {

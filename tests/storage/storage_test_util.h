@@ -6,11 +6,13 @@
 
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "engine/case.h"
 #include "engine/case_fields.h"
+#include "storage/audit_verifier.h"
 #include "storage/sqlite.h"
 #include "storage/sqlite_store.h"
 
@@ -203,6 +205,13 @@ inline std::string IntegrityCheck(const std::string& path) {
   auto row = stmt->Step();
   REQUIRE(row.ok());
   return stmt->Text(0);
+}
+
+// What `audit verify` found, one finding a line, for a test's INFO.
+inline std::string Describe(const std::vector<storage::AuditFinding>& findings) {
+  std::ostringstream out;
+  for (const storage::AuditFinding& f : findings) out << "\n  " << f.problem;
+  return out.str();
 }
 
 }  // namespace gridcare::testing
