@@ -11,6 +11,7 @@
 #include "storage/audit_anchor.h"
 #include "storage/audit_verifier.h"
 #include "storage/backup.h"
+#include "storage/sqlite.h"
 #include "storage/sqlite_store.h"
 
 namespace gridcare::app {
@@ -35,24 +36,16 @@ struct Totals {
   std::int64_t events = 0;
 };
 
-// Counted through the Store interface: a case's version is the seq of its last event and
-// the verifier has just checked that seqs are gap-free, so versions sum to the events.
+// Read-only SQL, so that counting needs neither the data keys nor a migration: a case's
+// version is the seq of its last event and the verifier has just checked that seqs are
+// gap-free, so versions sum to the events.
 engine::Result<Totals> CountCasesAndEvents(const std::string& db_path) {
-  GC_ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open(db_path));
-  GC_ASSIGN_OR_RETURN(auto reader, store->Read());
+  GC_ASSIGN_OR_RETURN(storage::Db db, storage::Db::Open(db_path, SQLITE_OPEN_READONLY));
+  GC_ASSIGN_OR_RETURN(storage::Stmt stmt,
+                      db.Prepare("SELECT count(*), coalesce(sum(version), 0) FROM cases"));
+  GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   Totals totals;
-  engine::CaseQuery query;
-  query.scope.kind = engine::CaseScope::Kind::kAll;
-  query.page_size = 500;
-  while (true) {
-    GC_ASSIGN_OR_RETURN(auto page, reader->ListCases(query));
-    for (const auto& c : page.cases) {
-      ++totals.cases;
-      totals.events += c.version;
-    }
-    if (!page.next_before_id) break;
-    query.before_id = page.next_before_id;
-  }
+  if (row) totals = {stmt.Int(0), stmt.Int(1)};
   return totals;
 }
 

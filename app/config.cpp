@@ -175,7 +175,7 @@ const Row<engine::SlaOverride> kSlaRows[] = {
 };
 
 // Keys in a table of their own: [calendar], [console], [cases], [server], [store], [audit],
-// [notify].
+// [privacy], [notify].
 const Row<Config> kRows[] = {
     {{"calendar", "file", "", "the statutory working-day calendar for \"Nwd\" windows"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
@@ -334,6 +334,13 @@ const Row<Config> kRows[] = {
        if (c.audit.anchor_interval < std::chrono::seconds(1)) {
          return r.Error(n, k, "must be at least 1s");
        }
+       return Status::Ok();
+     }},
+    {{"privacy", "key_file", R"("")",
+      "keys sealing personal data at rest; \"\" = $GRIDCARE_DATA_KEYS or <database>.keys"},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       GC_ASSIGN_OR_RETURN(const std::string file, r.String(n, k));
+       c.privacy.key_file = file.empty() ? file : FromConfigDir(r, file);
        return Status::Ok();
      }},
     {{"notify", "log", "true", "write each notification to the server log"},

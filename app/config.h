@@ -64,6 +64,15 @@ struct AuditConfig {
   bool operator==(const AuditConfig&) const = default;
 };
 
+// [privacy]: where the keys that seal personal data at rest come from (storage/data_keys.h).
+struct PrivacyConfig {
+  // "" = the GRIDCARE_DATA_KEYS environment variable if set, else "<database>.keys", made at
+  // the first start (with a warning: it belongs away from the database and its backups).
+  std::string key_file;
+
+  bool operator==(const PrivacyConfig&) const = default;
+};
+
 struct WebhookConfig {
   std::string name;  // sink name; deliveries are tracked per name
   std::string url;   // http://host:port/path or https://host:port/path
@@ -107,6 +116,7 @@ struct Config {
   NotifyConfig notify;                    // [notify]
   StoreConfig store;                      // [store]
   AuditConfig audit;                      // [audit]
+  PrivacyConfig privacy;                  // [privacy]
   ConsoleConfig console;                  // [console]
 
   engine::SlaPolicy MakeSlaPolicy() const {

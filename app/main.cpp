@@ -8,6 +8,7 @@
 
 #include "app/admin_commands.h"
 #include "app/demo_command.h"
+#include "app/privacy_commands.h"
 #include "app/protobuf_log.h"
 #include "app/serve_command.h"
 
@@ -63,6 +64,21 @@ int Run(int argc, char** argv) {
   keygen->add_option("--to", to, "Key file to create; an existing file is not overwritten")
       ->required();
 
+  auto* privacy = app.add_subcommand("privacy", "Keys that seal personal data at rest");
+  privacy->require_subcommand(1);
+  auto* privacy_keygen = privacy->add_subcommand(
+      "keygen", "Make a data key file (mode 0600) for [privacy] key_file");
+  privacy_keygen->add_option("--to", to, "Key file to create; an existing file is not overwritten")
+      ->required();
+  auto* rotate = privacy->add_subcommand(
+      "rotate",
+      "Add a data key to the key file and re-seal every case under it; restart the server after");
+  rotate->add_option("--db", db, "SQLite database file")->required();
+  rotate->add_option("--config", config, "TOML configuration file (for [privacy] key_file)");
+  bool drop_old = false;
+  rotate->add_flag("--drop-old", drop_old,
+                   "Then remove the older data keys from the file (with the server stopped)");
+
   auto* backup = app.add_subcommand("backup", "Consistent online backup, safe while serving");
   backup->add_option("--db", db, "SQLite database file")->required();
   backup->add_option("--to", to, "Backup file to write")->required();
@@ -88,6 +104,8 @@ int Run(int argc, char** argv) {
   if (verify->parsed()) return gridcare::app::RunAuditVerify(db, anchors, anchor_key);
   if (keygen->parsed()) return gridcare::app::RunAuditKeygen(to);
   if (backup->parsed()) return gridcare::app::RunBackup(db, to);
+  if (privacy_keygen->parsed()) return gridcare::app::RunPrivacyKeygen(to);
+  if (rotate->parsed()) return gridcare::app::RunPrivacyRotate(db, config, drop_old);
   if (demo_cmd->parsed()) return gridcare::app::RunDemo(db, config);
   std::cerr << app.help();
   return kExitError;

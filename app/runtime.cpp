@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/calendar_file.h"
+#include "app/data_key_source.h"
 #include "app/system_clock.h"
 #include "storage/file_check.h"
 
@@ -29,6 +30,11 @@ engine::Result<std::unique_ptr<Runtime>> OpenRuntime(const std::string& db_path,
   store.gather_wal_writes = rt->config.store.gather_wal_writes;
   // A damaged file is refused before anything reads or writes it (storage/file_check.h).
   GC_RETURN_IF_ERROR(storage::CheckDatabaseFile(db_path));
+  GC_ASSIGN_OR_RETURN(DataKeySource keys, ResolveDataKeys(rt->config, db_path));
+  store.data_keys = keys.keys;
+  spdlog::info("personal data sealed with data key {} from {}", keys.keys->current_id(),
+               keys.path.empty() ? std::string(storage::DataKeys::kEnvironmentVariable)
+                                 : keys.path);
   GC_ASSIGN_OR_RETURN(rt->store, storage::SqliteStore::Open(db_path, store));
   rt->clock = clock ? std::move(clock) : std::make_unique<SystemClock>();
   engine::CaseService::Options options;

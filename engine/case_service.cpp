@@ -2,6 +2,7 @@
 // transaction (so the decision is made on the committed row), and logs reads.
 #include "engine/case_service.h"
 
+#include <algorithm>
 #include <future>
 #include <optional>
 
@@ -217,6 +218,7 @@ Result<CasePage> CaseService::List(const Actor& actor, const ListRequest& reques
   q.state = request.state;
   q.category = request.category;
   q.assigned_unit_id = request.unit_id;
+  q.subject_id_number = request.subject_id_number;
   q.page_size = request.page_size;
   q.before_id = request.before_id;
   switch (request.view) {
@@ -230,6 +232,14 @@ Result<CasePage> CaseService::List(const Actor& actor, const ListRequest& reques
   }
   if (request.unit_id && !tree->Find(*request.unit_id)) {
     return InvalidArgument("unitId: no unit " + *request.unit_id);
+  }
+  if (const auto& id = request.subject_id_number) {
+    const bool ok = !id->empty() && id->size() <= 32 &&
+                    std::all_of(id->begin(), id->end(), [](char ch) {
+                      return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
+                             (ch >= 'a' && ch <= 'z');
+                    });
+    if (!ok) return InvalidArgument("subjectIdNumber: 1 to 32 letters and digits");
   }
   GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
   GC_ASSIGN_OR_RETURN(CasePage page, reader->ListCases(q));

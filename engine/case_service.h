@@ -21,6 +21,8 @@ struct ListRequest {
   std::optional<CaseState> state;
   std::optional<Category> category;
   std::optional<std::string> unit_id;
+  // Cases in scope with a subject of this ID number (letters and digits, at most 32).
+  std::optional<std::string> subject_id_number;
   int page_size = 50;
   std::optional<CaseId> before_id;
 };

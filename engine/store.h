@@ -72,6 +72,9 @@ struct CaseQuery {
   std::optional<CaseState> state;
   std::optional<Category> category;
   std::optional<std::string> assigned_unit_id;
+  // Cases with a subject of this ID number (found through a keyed hash; cases stored in the
+  // clear, from before the data keys, are not found).
+  std::optional<std::string> subject_id_number;
   int page_size = 50;
   std::optional<CaseId> before_id;  // paging: newest first, ids below this one
 };

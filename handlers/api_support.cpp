@@ -91,6 +91,7 @@ engine::Result<engine::ListRequest> ParseListRequest(const std::map<std::string,
   GC_ASSIGN_OR_RETURN(req.state, EnumParam<engine::CaseState>(q, "state"));
   GC_ASSIGN_OR_RETURN(req.category, EnumParam<engine::Category>(q, "category"));
   if (auto it = q.find("unitId"); it != q.end() && !it->second.empty()) req.unit_id = it->second;
+  if (auto it = q.find("subjectIdNumber"); it != q.end()) req.subject_id_number = it->second;
   GC_ASSIGN_OR_RETURN(const std::optional<int> page_size, IntParam(q, "pageSize", 1, 200));
   if (page_size) req.page_size = *page_size;
   if (auto it = q.find("pageToken"); it != q.end()) {

@@ -2,18 +2,13 @@
 // anchor file against a database (see audit_anchor.h). Not the schedule of writing them.
 #include "storage/audit_anchor.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
 
 #include "storage/migrations.h"
+#include "storage/private_file.h"
 #include "storage/sqlite.h"
 #include "util/crypto.h"
 
@@ -29,31 +24,6 @@ constexpr size_t kKeyBytes = 32;
 
 std::string KeyId(const std::string& bytes) {
   return util::Sha256Hex("gridcare-anchor-key" + bytes).substr(0, 16);
-}
-
-Status Errno(const std::string& what, const std::string& path) {
-  return engine::Unavailable(what + " " + path + ": " + std::strerror(errno));
-}
-
-// write(2) until done.
-bool WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-Status SyncDirectoryOf(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Errno("cannot open directory", dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : Errno("cannot fsync directory", dir);
 }
 
 struct Anchor {
@@ -132,12 +102,7 @@ Result<AnchorKey> LoadAnchorKey(const std::string& path) {
 Result<AnchorKey> CreateAnchorKey(const std::string& path) {
   const std::string bytes = util::RandomBytes(kKeyBytes);
   if (bytes.size() != kKeyBytes) return engine::Internal("no randomness for a key");
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("cannot create", path);
-  const bool written = WriteAll(fd, util::ToHex(bytes) + "\n") && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return Errno("cannot write", path);
-  GC_RETURN_IF_ERROR(SyncDirectoryOf(path));
+  GC_RETURN_IF_ERROR(CreatePrivateFile(path, util::ToHex(bytes) + "\n"));
   return AnchorKey{bytes, KeyId(bytes)};
 }
 
@@ -147,14 +112,7 @@ std::string FormatAnchor(const ChainHead& head, std::int64_t time_ms, const Anch
 }
 
 Status AppendAnchor(const std::string& path, const std::string& line) {
-  std::error_code ec;
-  const bool is_new = !std::filesystem::exists(path, ec);
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("cannot open anchor file", path);
-  const bool written = WriteAll(fd, line + "\n") && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return Errno("cannot write anchor file", path);
-  return is_new ? SyncDirectoryOf(path) : Status::Ok();
+  return AppendPrivateFile(path, line + "\n");
 }
 
 Result<std::vector<AuditFinding>> VerifyAnchors(const std::string& db_path,

@@ -5,6 +5,9 @@
 #include <charconv>
 
 #include "engine/enums.h"
+#include "storage/migrations.h"
+#include "storage/netstring.h"
+#include "storage/personal_seal.h"
 
 namespace gridcare::storage {
 
@@ -13,25 +16,6 @@ using engine::CaseEvent;
 using engine::Result;
 
 namespace {
-
-void PutNetstring(std::string& out, std::string_view value) {
-  out += std::to_string(value.size());
-  out += ':';
-  out += value;
-}
-
-// Takes one netstring off the front of `text`.
-std::optional<std::string> TakeNetstring(std::string_view& text) {
-  size_t colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  size_t length = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + colon, length);
-  if (ec != std::errc() || end != text.data() + colon) return std::nullopt;
-  if (text.size() - colon - 1 < length) return std::nullopt;
-  std::string value(text.substr(colon + 1, length));
-  text.remove_prefix(colon + 1 + length);
-  return value;
-}
 
 template <typename E>
 Result<E> ParseColumn(const std::string& text, std::string_view column) {
@@ -116,8 +100,15 @@ const std::string& CaseColumns() {
       "update_ms, response_due_ms, respond_ms, resolve_due_ms, resolve_ms, close_ms, "
       "follow_up_due_ms, overdue, resolve_overdue, follow_up_overdue, escalations, version, "
       "pending_response_warn_ms, pending_response_due_ms, pending_resolve_due_ms, "
-      "pending_follow_up_due_ms, last_hash";
+      "pending_follow_up_due_ms, last_hash, personal";
   return kColumns;
+}
+
+std::string CaseColumnsAt(std::int64_t schema_version) {
+  if (schema_version >= kPersonalDataVersion) return CaseColumns();
+  std::string columns = CaseColumns();
+  columns.replace(columns.rfind("personal"), std::string::npos, "'' AS personal");
+  return columns;
 }
 
 const std::vector<std::string>& CaseColumnNames() {
@@ -134,7 +125,9 @@ const std::vector<std::string>& CaseColumnNames() {
   return kNames;
 }
 
-std::vector<SqlValue> CaseRowValues(const Case& c, const std::string& last_hash) {
+std::vector<SqlValue> CaseRowValues(const Case& c, const std::string& last_hash,
+                                    const std::string& personal) {
+  const bool sealed = !personal.empty();
   auto opt = [](const std::optional<engine::TimePoint>& t) -> SqlValue {
     const auto ms = OptMillis(t);
     return ms ? SqlValue(*ms) : SqlValue(std::monostate{});
@@ -151,9 +144,9 @@ std::vector<SqlValue> CaseRowValues(const Case& c, const std::string& last_hash)
   row.emplace_back(c.grid_id);
   row.emplace_back(c.village_id);
   row.emplace_back(c.title);
-  row.emplace_back(c.description);
-  row.emplace_back(c.address);
-  row.emplace_back(EncodeSubjects(c.subjects));
+  row.emplace_back(sealed ? std::string() : c.description);
+  row.emplace_back(sealed ? std::string() : c.address);
+  row.emplace_back(sealed ? std::string() : EncodeSubjects(c.subjects));
   row.emplace_back(std::string(engine::Name(c.state)));
   row.emplace_back(c.assigned_unit_id);
   row.emplace_back(c.reporter_id);
@@ -175,15 +168,28 @@ std::vector<SqlValue> CaseRowValues(const Case& c, const std::string& last_hash)
   row.push_back(opt(c.pending_resolve_due));
   row.push_back(opt(c.pending_follow_up_due));
   row.emplace_back(last_hash);
+  row.emplace_back(personal);
   return row;
 }
 
-void BindCaseColumns(Stmt& stmt, const Case& c, const std::string& last_hash) {
-  const std::vector<SqlValue> row = CaseRowValues(c, last_hash);
+void BindCaseColumns(Stmt& stmt, const Case& c, const std::string& last_hash,
+                     const std::string& personal) {
+  const std::vector<SqlValue> row = CaseRowValues(c, last_hash, personal);
   for (int i = 0; i < kCaseColumnCount; ++i) stmt.BindValue(i + 1, row[static_cast<size_t>(i)]);
 }
 
-Result<Case> ReadCaseColumns(const Stmt& stmt) {
+Result<std::array<std::string, 3>> KeyedPersonalReader::Read(engine::CaseId id,
+                                                            std::string_view envelope) const {
+  if (keys_ == nullptr) {
+    return engine::FailedPrecondition("case " + std::to_string(id) +
+                                      " holds sealed personal data and the store was opened "
+                                      "without data keys ([privacy] key_file)");
+  }
+  GC_ASSIGN_OR_RETURN(PersonalFields fields, OpenPersonal(*keys_, id, envelope));
+  return std::move(fields.values);
+}
+
+Result<Case> ReadCaseColumns(const Stmt& stmt, const PersonalReader& personal) {
   Case c;
   c.id = stmt.Int(0);
   c.number = stmt.Text(1);
@@ -194,9 +200,16 @@ Result<Case> ReadCaseColumns(const Stmt& stmt) {
   c.grid_id = stmt.Text(6);
   c.village_id = stmt.Text(7);
   c.title = stmt.Text(8);
-  c.description = stmt.Text(9);
-  c.address = stmt.Text(10);
-  GC_ASSIGN_OR_RETURN(c.subjects, DecodeSubjects(stmt.Text(11)));
+  if (std::string envelope = stmt.Text(kCasePersonalColumn); !envelope.empty()) {
+    GC_ASSIGN_OR_RETURN(auto values, personal.Read(c.id, envelope));
+    c.description = std::move(values[0]);
+    c.address = std::move(values[1]);
+    GC_ASSIGN_OR_RETURN(c.subjects, DecodeSubjects(values[2]));
+  } else {
+    c.description = stmt.Text(9);
+    c.address = stmt.Text(10);
+    GC_ASSIGN_OR_RETURN(c.subjects, DecodeSubjects(stmt.Text(11)));
+  }
   GC_ASSIGN_OR_RETURN(c.state, ParseColumn<engine::CaseState>(stmt.Text(12), "state"));
   c.assigned_unit_id = stmt.Text(13);
   c.reporter_id = stmt.Text(14);
@@ -275,12 +288,13 @@ Result<CaseEvent> ReadEventColumns(const Stmt& stmt) {
   return e;
 }
 
-Result<std::optional<Case>> LoadCase(Db& db, engine::CaseId id) {
-  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + CaseColumns() + " FROM cases WHERE id = ?1"));
+Result<std::optional<Case>> LoadCase(Db& db, engine::CaseId id, const PersonalReader& personal,
+                                     const std::string& columns) {
+  GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + columns + " FROM cases WHERE id = ?1"));
   stmt.BindInt(1, id);
   GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<Case>();
-  GC_ASSIGN_OR_RETURN(Case c, ReadCaseColumns(stmt));
+  GC_ASSIGN_OR_RETURN(Case c, ReadCaseColumns(stmt, personal));
   return std::optional<Case>(std::move(c));
 }
 

@@ -92,12 +92,13 @@ Outcome RunInTransaction(Db& db, const Body& body, Answer& answer) {
 // happened before the writes now queued), then each command in queue order, leaving out
 // what failed in an earlier pass. Returns the answer that stopped the pass, or null when it
 // ran through and the transaction may commit.
-Answer* RunEach(Db& db, WriteGroup& group, Answer& access, std::vector<Answer>& answers) {
+Answer* RunEach(Db& db, const DataKeys* keys, WriteGroup& group, Answer& access,
+                std::vector<Answer>& answers) {
   if (!group.access.empty() && !Failed(access.outcome)) {
     const auto log = [&] { return writes::LogAccess(db, group.access); };
     if (Stops(RunInTransaction(db, log, access))) return &access;
   }
-  SqliteWriter writer(db);
+  SqliteWriter writer(db, keys);
   for (std::size_t i = 0; i < answers.size(); ++i) {
     if (Failed(answers[i].outcome)) continue;
     const WriteFn& fn = group.commands[i].fn;
@@ -132,7 +133,7 @@ Status GroupCommit::Write(WriteGroup& group) {
   while (failure.ok()) {
     failure = Begin(db_);
     if (!failure.ok()) break;
-    const Answer* stopped = RunEach(db_, group, access, answers);
+    const Answer* stopped = RunEach(db_, keys_, group, access, answers);
     if (stopped == nullptr) break;  // ran through: commit it
     if (stopped->outcome == Outcome::kRunAgainWithout) {
       const Status rollback = db_.Exec("ROLLBACK");

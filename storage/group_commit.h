@@ -7,6 +7,7 @@
 
 #include "engine/status.h"
 #include "engine/store.h"
+#include "storage/data_keys.h"
 #include "storage/sqlite.h"
 #include "storage/wal_syncer.h"
 #include "storage/write_queue.h"
@@ -17,8 +18,10 @@ namespace gridcare::storage {
 class GroupCommit {
  public:
   // `writer` is the write connection (synchronous=NORMAL); `syncer` acknowledges what it
-  // commits. Both must outlive this object.
-  GroupCommit(Db& writer, WalSyncer& syncer) : db_(writer), syncer_(syncer) {}
+  // commits; `keys` seal personal data (may be null: stored in the clear). All must
+  // outlive this object.
+  GroupCommit(Db& writer, WalSyncer& syncer, const DataKeys* keys)
+      : db_(writer), syncer_(syncer), keys_(keys) {}
 
   // The write path for one group (WriteQueue::Runner): run, commit, sync, acknowledge.
   engine::Status Write(WriteGroup& group);
@@ -32,6 +35,7 @@ class GroupCommit {
 
   Db& db_;
   WalSyncer& syncer_;
+  const DataKeys* keys_;
   mutable std::mutex stats_mu_;
   engine::WriteStats stats_;
 };

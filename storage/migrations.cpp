@@ -227,6 +227,19 @@ CREATE TABLE session_revocations (
 CREATE INDEX sessions_user ON sessions (user_id);
 )sql";
 
+// Personal data sealed at rest (personal_seal.h): a case's envelope, and the keyed hashes of
+// its subjects' ID numbers (DataKeys::LookupHash) so a case is found by ID number without
+// the number being stored. Existing rows keep their values in the clear (personal = ''):
+// their events chain those values, and rewriting chained evidence is not a migration's call.
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE cases ADD COLUMN personal TEXT NOT NULL DEFAULT '';
+CREATE TABLE subject_ids (
+  id_hash TEXT NOT NULL,
+  case_id INTEGER NOT NULL,
+  PRIMARY KEY (id_hash, case_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kV1},
     {2, "notification outbox", kV2},
@@ -234,6 +247,7 @@ constexpr Migration kMigrations[] = {
     {4, "case create and respond time indexes", kV4},
     {5, "global audit chain", kV5, ChainExistingRows},
     {6, "session revocations", kV6},
+    {7, "personal data sealed at rest", kV7},
 };
 
 std::string NewerMessage(std::int64_t found) {

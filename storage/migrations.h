@@ -18,6 +18,9 @@ struct Migration {
   engine::Status (*fill)(Db& db) = nullptr;
 };
 
+// The schema version that added cases.personal and subject_ids (sealed personal data).
+inline constexpr int kPersonalDataVersion = 7;
+
 // In order of version, without gaps. A released migration is never edited: add a new one.
 std::span<const Migration> AllMigrations();
 int LatestSchemaVersion();

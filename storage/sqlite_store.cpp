@@ -11,6 +11,7 @@
 
 #include "storage/group_commit.h"
 #include "storage/migrations.h"
+#include "storage/personal_seal.h"
 #include "storage/store_reads.h"
 #include "storage/store_vfs.h"
 #include "storage/write_queue.h"
@@ -36,6 +37,21 @@ Result<Db> OpenReadConnection(const std::string& path, const SqliteStoreOptions&
 }
 
 }  // namespace
+
+Status CheckDataKeysOpen(Db& db, const DataKeys& keys) {
+  // The newest sealed case: found at once in a store written with keys.
+  GC_ASSIGN_OR_RETURN(Stmt newest, db.Prepare("SELECT id, personal FROM cases WHERE personal != '' "
+                                              "ORDER BY id DESC LIMIT 1"));
+  GC_ASSIGN_OR_RETURN(bool found, newest.Step());
+  if (!found) return Status::Ok();
+  Result<PersonalFields> opened = OpenPersonal(keys, newest.Int(0), newest.Text(1));
+  if (opened.ok()) return Status::Ok();
+  return engine::FailedPrecondition(
+      "the data keys do not open the personal data in this database (" +
+      opened.status().message() +
+      "): is [privacy] key_file (or " + DataKeys::kEnvironmentVariable +
+      ") the key file this database was written with?");
+}
 
 // Idle read connections. Shared with live readers so a reader may outlive the store.
 class ReadPool {
@@ -71,7 +87,8 @@ namespace {
 
 class SqliteReader final : public SqliteReads<engine::StoreReader> {
  public:
-  SqliteReader(std::shared_ptr<ReadPool> pool, Db db) : pool_(std::move(pool)), db_(std::move(db)) {}
+  SqliteReader(std::shared_ptr<ReadPool> pool, Db db, std::shared_ptr<const DataKeys> keys)
+      : pool_(std::move(pool)), db_(std::move(db)), keys_(std::move(keys)) {}
   ~SqliteReader() override {
     // A connection whose transaction will not end is dropped, not handed to the next reader.
     if (db_.Exec("COMMIT").ok()) pool_->Release(std::move(db_));
@@ -86,10 +103,12 @@ class SqliteReader final : public SqliteReads<engine::StoreReader> {
 
  protected:
   Db& conn() override { return db_; }
+  const DataKeys* data_keys() const override { return keys_.get(); }
 
  private:
   std::shared_ptr<ReadPool> pool_;
   Db db_;
+  std::shared_ptr<const DataKeys> keys_;  // a reader may outlive the store
 };
 
 // What an exception a write callback threw says, for the INTERNAL error that reports it.
@@ -127,6 +146,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   const std::int64_t mmap_bytes = std::max<std::int64_t>(0, options.writer_mmap_bytes);
   GC_RETURN_IF_ERROR(writer.Exec("PRAGMA mmap_size = " + std::to_string(mmap_bytes)));
   GC_RETURN_IF_ERROR(Migrate(writer));
+  if (options.data_keys) GC_RETURN_IF_ERROR(CheckDataKeysOpen(writer, *options.data_keys));
   // NORMAL from then on: COMMIT writes the WAL frames without syncing them, and the
   // WalSyncer syncs before anyone hears "written" — an acknowledged write is as durable as
   // under FULL, while the writer goes on with the next group. NORMAL still syncs the WAL
@@ -156,7 +176,7 @@ SqliteStore::SqliteStore(std::string path, Options options, Db writer,
       pool_(std::move(pool)),
       checkpointer_(std::move(checkpointer)),
       syncer_(std::make_unique<WalSyncer>(std::move(sync))),
-      group_commit_(std::make_unique<GroupCommit>(writer_, *syncer_)) {
+      group_commit_(std::make_unique<GroupCommit>(writer_, *syncer_, options_.data_keys.get())) {
   // Read here, before the writer thread owns the connection.
   gathers_wal_writes_ = GathersWalWrites(writer_.raw());
   WriteQueueOptions queue_options;
@@ -227,7 +247,7 @@ Result<ChainHead> SqliteStore::DurableChainHead() {
 
 Result<std::unique_ptr<engine::StoreReader>> SqliteStore::Read() {
   GC_ASSIGN_OR_RETURN(Db db, pool_->Acquire());
-  auto reader = std::make_unique<SqliteReader>(pool_, std::move(db));
+  auto reader = std::make_unique<SqliteReader>(pool_, std::move(db), options_.data_keys);
   GC_RETURN_IF_ERROR(reader->Begin());
   return std::unique_ptr<engine::StoreReader>(std::move(reader));
 }

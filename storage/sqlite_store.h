@@ -13,12 +13,16 @@
 #include "engine/store.h"
 #include "storage/audit_chain.h"
 #include "storage/checkpointer.h"
+#include "storage/data_keys.h"
 #include "storage/sqlite.h"
 #include "storage/wal_syncer.h"
 
 namespace gridcare::storage {
 
 struct SqliteStoreOptions {
+  // Seal subjects' personal data at rest (personal_seal.h) and open it again. Null: new
+  // cases are stored in the clear and sealed ones cannot be read (tests of other things).
+  std::shared_ptr<const DataKeys> data_keys;
   int busy_timeout_ms = 5000;
   // Idle read connections kept open for reuse; more readers than this simply open their own.
   int max_idle_readers = 4;
@@ -48,6 +52,11 @@ struct SqliteStoreOptions {
   // with the write connection before each group, outside any transaction.
   std::function<void(Db&)> before_group_for_testing;
 };
+
+// OK when `keys` open the newest sealed case (or there is none); FAILED_PRECONDITION naming
+// the key setting otherwise. SqliteStore::Open runs it: a server with the wrong key file
+// refuses to start rather than fail on every case it reads.
+engine::Status CheckDataKeysOpen(Db& db, const DataKeys& keys);
 
 class GroupCommit;
 class ReadPool;

@@ -141,12 +141,24 @@ std::optional<std::int64_t> ParseUserId(const std::string& id) {
   return value;
 }
 
-Result<std::optional<Case>> GetCase(Db& db, CaseId id) { return LoadCase(db, id); }
+Result<std::optional<Case>> GetCase(Db& db, const DataKeys* keys, CaseId id) {
+  return LoadCase(db, id, KeyedPersonalReader(keys));
+}
 
 Result<std::vector<engine::CaseEvent>> ListEvents(Db& db, CaseId id) { return LoadEvents(db, id); }
 
-Result<engine::CasePage> ListCases(Db& db, const engine::CaseQuery& query) {
+Result<engine::CasePage> ListCases(Db& db, const DataKeys* keys, const engine::CaseQuery& query) {
   WhereBuilder w;
+  if (query.subject_id_number) {
+    if (keys == nullptr) {
+      return engine::FailedPrecondition("finding cases by ID number needs the data keys "
+                                        "([privacy] key_file)");
+    }
+    // Drives the query from the matching rows of subject_ids (rowid lookups), however many
+    // cases the store holds.
+    w.And("id IN (SELECT case_id FROM subject_ids WHERE id_hash = " +
+          w.Param(keys->LookupHash(*query.subject_id_number)) + ")");
+  }
   AddScope(w, query.scope);
   if (query.inbox) AddInbox(w, *query.inbox);
   if (query.reporter_id) w.And("reporter_id = " + w.Param(*query.reporter_id));
@@ -162,6 +174,7 @@ Result<engine::CasePage> ListCases(Db& db, const engine::CaseQuery& query) {
   GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + CaseColumns() + " FROM cases" + w.sql() +
                                             " ORDER BY id DESC LIMIT " + limit));
   w.BindAll(stmt);
+  const KeyedPersonalReader personal(keys);
   engine::CasePage page;
   while (true) {
     GC_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -170,7 +183,7 @@ Result<engine::CasePage> ListCases(Db& db, const engine::CaseQuery& query) {
       page.next_before_id = page.cases.back().id;
       break;
     }
-    GC_ASSIGN_OR_RETURN(Case c, ReadCaseColumns(stmt));
+    GC_ASSIGN_OR_RETURN(Case c, ReadCaseColumns(stmt, personal));
     page.cases.push_back(std::move(c));
   }
   return page;

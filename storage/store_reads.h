@@ -7,16 +7,21 @@
 #include <vector>
 
 #include "engine/store.h"
+#include "storage/data_keys.h"
 #include "storage/monitor_reads.h"
 #include "storage/outbox.h"
 #include "storage/sqlite.h"
 
 namespace gridcare::storage::reads {
 
-engine::Result<std::optional<engine::Case>> GetCase(Db& db, engine::CaseId id);
+// `keys` open sealed personal data (null: a sealed case is FAILED_PRECONDITION).
+engine::Result<std::optional<engine::Case>> GetCase(Db& db, const DataKeys* keys,
+                                                   engine::CaseId id);
 engine::Result<std::vector<engine::CaseEvent>> ListEvents(Db& db, engine::CaseId id);
 // Every filter is a bound parameter; page_size is clamped to 1..200.
-engine::Result<engine::CasePage> ListCases(Db& db, const engine::CaseQuery& query);
+// A subject_id_number filter needs `keys` (its keyed hash is what the store holds).
+engine::Result<engine::CasePage> ListCases(Db& db, const DataKeys* keys,
+                                           const engine::CaseQuery& query);
 engine::Result<std::optional<engine::CaseId>> FindCaseByRequestId(Db& db,
                                                                  const std::string& reporter_id,
                                                                  const std::string& request_id);
@@ -44,13 +49,13 @@ template <typename Interface>
 class SqliteReads : public Interface {
  public:
   engine::Result<std::optional<engine::Case>> GetCase(engine::CaseId id) override {
-    return reads::GetCase(conn(), id);
+    return reads::GetCase(conn(), data_keys(), id);
   }
   engine::Result<std::vector<engine::CaseEvent>> ListEvents(engine::CaseId id) override {
     return reads::ListEvents(conn(), id);
   }
   engine::Result<engine::CasePage> ListCases(const engine::CaseQuery& query) override {
-    return reads::ListCases(conn(), query);
+    return reads::ListCases(conn(), data_keys(), query);
   }
   engine::Result<std::optional<engine::CaseId>> FindCaseByRequestId(
       const std::string& reporter_id, const std::string& request_id) override {
@@ -114,6 +119,8 @@ class SqliteReads : public Interface {
 #ifdef __clang__
 #pragma clang diagnostic pop
 #endif
+  // The keys that open sealed personal data; null when the store has none.
+  virtual const DataKeys* data_keys() const = 0;
 };
 
 }  // namespace gridcare::storage

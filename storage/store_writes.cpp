@@ -7,6 +7,7 @@
 #include "storage/audit_chain.h"
 #include "storage/case_row.h"
 #include "storage/event_chain.h"
+#include "storage/personal_writes.h"
 #include "storage/store_reads.h"
 
 namespace gridcare::storage::writes {
@@ -89,7 +90,8 @@ Result<Stmt> PrepareCaseUpdate(Db& db, const std::vector<SqlValue>& stored,
 }
 
 // Everything SaveCase writes; the store undoes the Write command whole on error.
-Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
+Status SaveCaseBody(Db& db, const DataKeys* keys, const Case& after,
+                    const std::vector<CaseEvent>& events) {
   const bool is_new = events.front().seq == 1;
   const int expected_version = after.version - static_cast<int>(events.size());
   std::string prev_hash;
@@ -118,16 +120,23 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
     for (int i = 0; i < kCaseColumnCount; ++i) stored.push_back(head.Value(i));
   }
 
+  // Personal fields go into the row sealed and into the chain as commitments: the events
+  // are chained as stored.
+  const std::string stored_personal =
+      is_new ? std::string() : std::get<std::string>(stored[kCasePersonalColumn]);
+  GC_ASSIGN_OR_RETURN(SealedWrite sealed,
+                      SealCaseWrite(db, keys, after.id, is_new, stored_personal, events));
+
   // Chain the events: each hash covers its content and the hash before it. links[i] is the
   // hash before events[i]; links.back() the case's new last hash.
   std::vector<std::string> links{prev_hash};
   links.reserve(events.size() + 1);
-  for (const CaseEvent& e : events) links.push_back(ChainHash(links.back(), e));
+  for (const CaseEvent& e : sealed.events) links.push_back(ChainHash(links.back(), e));
   prev_hash = links.back();
 
   if (is_new) {
     GC_ASSIGN_OR_RETURN(Stmt insert, db.Prepare(InsertCaseSql()));
-    BindCaseColumns(insert, after, prev_hash);
+    BindCaseColumns(insert, after, prev_hash, sealed.personal);
     if (Status inserted = insert.Run(); !inserted.ok()) {
       // The unique index on (reporter_id, request_id) is the duplicate check: a lookup
       // before the insert would cost every create a B-tree search the index repeats.
@@ -139,8 +148,10 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
                              after.reporter_id + " (case " + std::to_string(*existing) + ")");
     }
   } else {
-    GC_ASSIGN_OR_RETURN(Stmt update, PrepareCaseUpdate(db, stored, CaseRowValues(after, prev_hash),
-                                                       expected_version));
+    GC_ASSIGN_OR_RETURN(Stmt update,
+                        PrepareCaseUpdate(db, stored,
+                                          CaseRowValues(after, prev_hash, sealed.personal),
+                                          expected_version));
     GC_RETURN_IF_ERROR(update.Run());
     if (db.Changes() != 1) {  // the check above runs in the same transaction; belt and braces
       return engine::Aborted(CaseName(after) + " was changed by someone else (version " +
@@ -151,10 +162,11 @@ Status SaveCaseBody(Db& db, const Case& after, const std::vector<CaseEvent>& eve
   GC_ASSIGN_OR_RETURN(Stmt insert_event, db.Prepare(InsertEventSql()));
   for (size_t i = 0; i < events.size(); ++i) {
     insert_event.Reset();
-    BindEventColumns(insert_event, events[i], links[i], links[i + 1]);
+    BindEventColumns(insert_event, sealed.events[i], links[i], links[i + 1]);
     GC_RETURN_IF_ERROR(insert_event.Run());
   }
-  GC_RETURN_IF_ERROR(ChainEvents(db, events, std::vector<std::string>(links.begin() + 1, links.end())));
+  GC_RETURN_IF_ERROR(
+      ChainEvents(db, sealed.events, std::vector<std::string>(links.begin() + 1, links.end())));
 
   // The deadline index mirrors the pending_* columns exactly; only the ones that changed are
   // touched (each is an entry in the due-time index too).
@@ -222,12 +234,13 @@ Result<int> NextCaseSerial(Db& db, int year) {
   return static_cast<int>(read.Int(0));
 }
 
-Status SaveCase(Db& db, const Case& after, const std::vector<CaseEvent>& events) {
+Status SaveCase(Db& db, const DataKeys* keys, const Case& after,
+                const std::vector<CaseEvent>& events) {
   GC_RETURN_IF_ERROR(CheckEvents(after, events));
   // No savepoint of its own: a Write command that returns an error after writing is rolled
   // back whole by the store (GroupCommit::Write). A savepoint would make SQLite copy each
   // page it touches into a statement journal.
-  return SaveCaseBody(db, after, events);
+  return SaveCaseBody(db, keys, after, events);
 }
 
 Status UpsertOrgUnits(Db& db, const std::vector<engine::OrgUnit>& units) {

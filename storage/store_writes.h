@@ -16,7 +16,8 @@ engine::Result<engine::CaseId> NextCaseId(Db& db);
 engine::Result<int> NextCaseSerial(Db& db, int year);
 // See engine::StoreWriter::SaveCase. On error part of it may be written: the caller returns
 // the error and the store undoes the Write command whole.
-engine::Status SaveCase(Db& db, const engine::Case& after,
+// `keys` seal the personal fields (null: stored in the clear; see personal_writes.h).
+engine::Status SaveCase(Db& db, const DataKeys* keys, const engine::Case& after,
                         const std::vector<engine::CaseEvent>& events);
 // Upserts by id, then rebuilds org_closure from the whole table.
 engine::Status UpsertOrgUnits(Db& db, const std::vector<engine::OrgUnit>& units);
@@ -36,7 +37,7 @@ namespace gridcare::storage {
 // engine::StoreWriter on the write connection, inside the group's open transaction.
 class SqliteWriter final : public SqliteReads<SqliteOutboxWrites<engine::StoreWriter>> {
  public:
-  explicit SqliteWriter(Db& db) : db_(db) {}
+  SqliteWriter(Db& db, const DataKeys* keys) : db_(db), keys_(keys) {}
 
   engine::Result<engine::CaseId> NextCaseId() override { return writes::NextCaseId(db_); }
   engine::Result<int> NextCaseSerial(int year) override {
@@ -44,7 +45,7 @@ class SqliteWriter final : public SqliteReads<SqliteOutboxWrites<engine::StoreWr
   }
   engine::Status SaveCase(const engine::Case& after,
                           const std::vector<engine::CaseEvent>& events) override {
-    return writes::SaveCase(db_, after, events);
+    return writes::SaveCase(db_, keys_, after, events);
   }
   engine::Status UpsertOrgUnits(const std::vector<engine::OrgUnit>& units) override {
     return writes::UpsertOrgUnits(db_, units);
@@ -68,9 +69,11 @@ class SqliteWriter final : public SqliteReads<SqliteOutboxWrites<engine::StoreWr
 
  protected:
   Db& conn() override { return db_; }
+  const DataKeys* data_keys() const override { return keys_; }
 
  private:
   Db& db_;
+  const DataKeys* keys_;
 };
 
 }  // namespace gridcare::storage

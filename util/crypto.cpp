@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 
 namespace gridcare::util {
@@ -103,5 +104,78 @@ std::optional<std::string> FromHex(std::string_view hex) {
 std::string ToHex(std::string_view bytes) {
   return Hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
+
+namespace {
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+unsigned char* Bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+}  // namespace
+
+std::string KeyedHashHex(std::string_view key, std::string_view bytes, size_t out_bytes) {
+  (void)SodiumReady();
+  std::array<unsigned char, crypto_generichash_BYTES_MAX> out{};
+  out_bytes = std::clamp<size_t>(out_bytes, crypto_generichash_BYTES_MIN,
+                                 crypto_generichash_BYTES_MAX);
+  crypto_generichash(out.data(), out_bytes, Bytes(bytes), bytes.size(), Bytes(key), key.size());
+  return Hex(out.data(), out_bytes);
+}
+
+std::string AeadSeal(std::string_view key, std::string_view plain, std::string_view associated) {
+  std::string sealed = RandomBytes(kNonce);
+  if (sealed.size() != kNonce || key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
+    return {};
+  }
+  sealed.resize(kNonce + plain.size() + kTag);
+  unsigned long long length = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(Bytes(sealed) + kNonce, &length, Bytes(plain),
+                                             plain.size(), Bytes(associated), associated.size(),
+                                             nullptr, Bytes(sealed), Bytes(key));
+  sealed.resize(kNonce + length);
+  return sealed;
+}
+
+std::optional<std::string> AeadOpen(std::string_view key, std::string_view sealed,
+                                    std::string_view associated) {
+  if (!SodiumReady() || sealed.size() < kNonce + kTag ||
+      key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
+    return std::nullopt;
+  }
+  std::string plain(sealed.size() - kNonce - kTag, '\0');
+  unsigned long long length = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(Bytes(plain), &length, nullptr,
+                                                 Bytes(sealed) + kNonce, sealed.size() - kNonce,
+                                                 Bytes(associated), associated.size(),
+                                                 Bytes(sealed), Bytes(key)) != 0) {
+    return std::nullopt;
+  }
+  plain.resize(length);
+  return plain;
+}
+
+std::string ToBase64(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), Bytes(bytes), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back();  // the terminating NUL
+  return out;
+}
+
+std::optional<std::string> FromBase64(std::string_view text) {
+  std::string out(text.size(), '\0');
+  size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(Bytes(out), out.size(), text.data(), text.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+void Wipe(std::string& s) { sodium_memzero(s.data(), s.size()); }
 
 }  // namespace gridcare::util

@@ -1,5 +1,5 @@
-// Password hashing with argon2id (libsodium's crypto_pwhash_str), random tokens, SHA-256 and
-// HMAC-SHA256.
+// Password hashing with argon2id (libsodium's crypto_pwhash_str), random tokens, SHA-256,
+// HMAC-SHA256, keyed BLAKE2b, XChaCha20-Poly1305 and base64.
 // Not sessions or policy: handlers/ decides when to issue or check a token, storage/ what to hash.
 #pragma once
 
@@ -27,5 +27,21 @@ std::string RandomBytes(size_t size);
 std::optional<std::string> FromHex(std::string_view hex);
 // Bytes to lower-case hex.
 std::string ToHex(std::string_view bytes);
+
+// Hex BLAKE2b (crypto_generichash) of `bytes` keyed by `key` (16 to 64 bytes), `out_bytes`
+// long (16 to 64).
+std::string KeyedHashHex(std::string_view key, std::string_view bytes, size_t out_bytes);
+// XChaCha20-Poly1305 (IETF) under a 32-byte `key` with a random nonce, authenticating
+// `associated` too: nonce ‖ ciphertext ‖ tag. Empty when there is no randomness.
+std::string AeadSeal(std::string_view key, std::string_view plain, std::string_view associated);
+// The plain text, or nullopt when `sealed` does not authenticate under `key` and
+// `associated` (another key, an altered byte, other associated data).
+std::optional<std::string> AeadOpen(std::string_view key, std::string_view sealed,
+                                    std::string_view associated);
+// Standard base64 with padding; FromBase64 refuses anything non-canonical.
+std::string ToBase64(std::string_view bytes);
+std::optional<std::string> FromBase64(std::string_view text);
+// Zeroes `s` in a way the compiler keeps (sodium_memzero).
+void Wipe(std::string& s);
 
 }  // namespace gridcare::util

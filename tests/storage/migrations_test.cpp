@@ -59,6 +59,8 @@ TEST_CASE("a version 2 file keeps its idempotency keys when they move onto the c
          "DROP TRIGGER access_log_no_delete;"
          "DROP TABLE session_revocations;"
          "DROP INDEX sessions_user;"
+         "DROP TABLE subject_ids;"
+         "ALTER TABLE cases DROP COLUMN personal;"
          "PRAGMA user_version = 2;");
 
   auto store = OpenStore(path);

@@ -87,7 +87,7 @@ TEST_CASE("the column positions the store looks up by name are those names", "[s
   CHECK(names[storage::kCasePendingResolveDueColumn] == "pending_resolve_due_ms");
   CHECK(names[storage::kCasePendingFollowUpDueColumn] == "pending_follow_up_due_ms");
   CHECK(names[storage::kCaseLastHashColumn] == "last_hash");
-  CHECK(storage::CaseRowValues(CaseStory::Reported(1).now, "h").size() == names.size());
+  CHECK(storage::CaseRowValues(CaseStory::Reported(1).now, "h", "").size() == names.size());
 }
 
 TEST_CASE("an update names only the columns that changed, and the row still reads back equal",
