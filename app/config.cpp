@@ -343,6 +343,19 @@ const Row<Config> kRows[] = {
        c.privacy.key_file = file.empty() ? file : FromConfigDir(r, file);
        return Status::Ok();
      }},
+    {{"privacy", "minimise_after", R"("1095d")",
+      "erase a finished case's personal data this long after its last change, or \"never\""},
+     [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
+       if (const auto text = n.value<std::string>(); text && *text == "never") {
+         c.privacy.minimise_after = engine::Millis::zero();
+         return Status::Ok();
+       }
+       GC_ASSIGN_OR_RETURN(c.privacy.minimise_after, r.NaturalDuration(n, k));
+       if (c.privacy.minimise_after < std::chrono::hours(24)) {
+         return r.Error(n, k, "must be at least 1d, or \"never\"");
+       }
+       return Status::Ok();
+     }},
     {{"notify", "log", "true", "write each notification to the server log"},
      [](const Reader& r, const toml::node& n, const std::string& k, Config& c) {
        GC_ASSIGN_OR_RETURN(c.notify.log, r.Boolean(n, k));

@@ -69,6 +69,9 @@ struct PrivacyConfig {
   // "" = the GRIDCARE_DATA_KEYS environment variable if set, else "<database>.keys", made at
   // the first start (with a warning: it belongs away from the database and its backups).
   std::string key_file;
+  // A finished case (CLOSED, REJECTED, WITHDRAWN) whose last change is this long ago has its
+  // personal data erased, with an event saying so. Zero ("never" in the file): kept.
+  engine::Millis minimise_after = std::chrono::hours(24 * 365 * 3);
 
   bool operator==(const PrivacyConfig&) const = default;
 };

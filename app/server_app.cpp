@@ -95,6 +95,11 @@ engine::Result<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerAppOptio
   // Deadlines that fell while the server was down are fired first, oldest first.
   app->scheduler_->Start();
   app->dispatcher_->Start();
+  if (rt.config.privacy.minimise_after > engine::Millis::zero()) {
+    app->retention_ =
+        std::make_unique<PersonalDataMinimiser>(*rt.cases, rt.config.privacy.minimise_after);
+    app->retention_->Start();
+  }
   if (app->anchorer_) app->anchorer_->Start();
   app->serve_thread_ = std::thread([srv = app->http_.get()] { srv->Run(); });
   spdlog::info("serving {}://{}:{}/ on {}", http.tls_cert_file.empty() ? "http" : "https",
@@ -111,6 +116,7 @@ void ServerApp::Shutdown() {
   scheduler_->Stop();
   dispatcher_->Stop();
   revocations_->Stop();
+  if (retention_) retention_->Stop();
   // After everything that writes: the last anchor holds the head at a clean stop.
   if (anchorer_) anchorer_->Stop();
   runtime_->cases->SetChangeListener(nullptr);

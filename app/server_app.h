@@ -10,6 +10,7 @@
 #include "app/audit_anchorer.h"
 #include "app/notification_dispatcher.h"
 #include "app/runtime.h"
+#include "app/personal_data_minimiser.h"
 #include "app/session_revocation_watcher.h"
 #include "app/sla_scheduler.h"
 #include "handlers/api.h"
@@ -49,6 +50,7 @@ class ServerApp {
   std::unique_ptr<handlers::EventHub> hub_;
   std::unique_ptr<handlers::Metrics> metrics_;
   std::unique_ptr<SessionRevocationWatcher> revocations_;
+  std::unique_ptr<PersonalDataMinimiser> retention_;  // null: [privacy] minimise_after "never"
   std::unique_ptr<handlers::Api> api_;
   std::unique_ptr<handlers::HttpServer> http_;
   std::thread serve_thread_;

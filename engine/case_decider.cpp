@@ -179,6 +179,20 @@ std::optional<TimePoint> PendingFor(const Case& c, Command command) {
   }
 }
 
+bool IsDeadlineCommand(Command command) {
+  switch (command) {
+    case Command::kResponseWarning:
+    case Command::kResponseBreach:
+    case Command::kResolveBreach:
+    case Command::kFollowUpBreach:
+    case Command::kEscalateAfterResponseBreach:
+    case Command::kEscalateAfterResolveBreach:
+      return true;
+    default:
+      return false;
+  }
+}
+
 CaseEvent MakeEvent(const Case& after, int seq, const Actor& actor, TimePoint now,
                     EventAction action, std::optional<CaseState> from, std::string note) {
   CaseEvent e;
@@ -294,11 +308,23 @@ Status ApplyRow(const Transition& row, const CommandRequest& req, TimePoint now,
     c.pending_follow_up_due.reset();
   }
   if (fx.Has(Effect::kForgetResolveDue)) c.resolve_due_time.reset();
+  if (fx.Has(Effect::kErasePersonalData)) {
+    if (!HoldsPersonalData(c)) {
+      return FailedPrecondition("case " + c.number + " holds no personal data to erase");
+    }
+    c.description.clear();
+    c.address.clear();
+    c.subjects.clear();
+  }
   c.state = row.to;
   return Status::Ok();
 }
 
 }  // namespace
+
+bool HoldsPersonalData(const Case& c) {
+  return !c.description.empty() || !c.address.empty() || !c.subjects.empty();
+}
 
 std::string FormatCaseNumber(const std::string& prefix, int year, int serial) {
   char buf[32];
@@ -441,7 +467,7 @@ Result<Decision> DecideCommand(const Case& before, const CommandRequest& req, co
     return PermissionDenied("you may not " + verb + " case " + before.number + " (" +
                             std::string(Name(actor.role)) + " of " + actor.unit_id + ")");
   }
-  if (system) {
+  if (system && IsDeadlineCommand(req.command)) {
     const auto pending = PendingFor(before, req.command);
     if (!pending || (req.due_time && *req.due_time != *pending)) {
       return FailedPrecondition("deadline already handled or no longer pending");

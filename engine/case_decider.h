@@ -30,6 +30,10 @@ struct Decision {
 };
 
 // "NA-2026-000123": prefix, the year (China time) of creation and a per-year serial.
+// Whether `c` still holds personal data retention may erase (description, address,
+// subjects).
+bool HoldsPersonalData(const Case& c);
+
 std::string FormatCaseNumber(const std::string& prefix, int year, int serial);
 // The year, in China time, of `t` — the year a case number counts in.
 int ChinaYear(TimePoint t);

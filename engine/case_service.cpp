@@ -6,6 +6,7 @@
 #include <future>
 #include <optional>
 
+#include "engine/actions.h"
 #include "engine/notification.h"
 #include "engine/scope.h"
 
@@ -342,6 +343,38 @@ Result<CaseTotals> CaseService::Totals() {
 }
 
 Result<int> CaseService::FireDeadlines(const std::vector<DueDeadline>& deadlines) {
+  std::vector<SystemCommand> commands;
+  commands.reserve(deadlines.size());
+  for (const DueDeadline& deadline : deadlines) {
+    CommandRequest request;
+    request.command = CommandForDeadline(deadline.kind);
+    request.due_time = deadline.due;
+    commands.push_back({deadline.case_id, std::move(request)});
+  }
+  return RunSystemCommands(commands, [](const Case&) { return true; });
+}
+
+Result<int> CaseService::MinimisePersonalData(Millis retention, int limit) {
+  const TimePoint cutoff = clock_.Now() - retention;
+  std::vector<CaseId> ids;
+  {
+    GC_ASSIGN_OR_RETURN(auto reader, store_.Read());
+    GC_ASSIGN_OR_RETURN(ids, reader->ListCasesToMinimise(cutoff, limit));
+  }
+  std::vector<SystemCommand> commands;
+  for (const CaseId id : ids) {
+    CommandRequest request;
+    request.command = Command::kMinimisePersonalData;
+    request.note = std::string(InfoFor(request.command).label);  // says why, in the timeline
+    commands.push_back({id, std::move(request)});
+  }
+  if (commands.empty()) return 0;
+  // Checked again as the case is now: a comment since the list was read restarts the wait.
+  return RunSystemCommands(commands, [cutoff](const Case& c) { return c.update_time <= cutoff; });
+}
+
+Result<int> CaseService::RunSystemCommands(const std::vector<SystemCommand>& commands,
+                                           const std::function<bool(const Case&)>& applies) {
   const auto tree = this->tree();
   const RuleBook rules{*tree, sla_, calendar_};
   const TimePoint now = clock_.Now();
@@ -356,14 +389,11 @@ Result<int> CaseService::FireDeadlines(const std::vector<DueDeadline>& deadlines
   const Status s = store_.Write([&](StoreWriter& w) -> Status {
     warnings.clear();
     changed.clear();
-    for (const DueDeadline& deadline : deadlines) {
-      GC_ASSIGN_OR_RETURN(auto before, w.GetCase(deadline.case_id));
-      if (!before) continue;
-      CommandRequest request;
-      request.command = CommandForDeadline(deadline.kind);
-      request.due_time = deadline.due;
-      auto d = DecideCommand(*before, request, system, now, rules);
-      // FAILED_PRECONDITION: stale, the deadline no longer matches the case.
+    for (const SystemCommand& command : commands) {
+      GC_ASSIGN_OR_RETURN(auto before, w.GetCase(command.id));
+      if (!before || !applies(*before)) continue;
+      auto d = DecideCommand(*before, command.request, system, now, rules);
+      // FAILED_PRECONDITION: stale, e.g. the deadline no longer matches the case.
       if (!d.ok() && d.status().code() == ErrorCode::kFailedPrecondition) continue;
       if (!d.ok()) return d.status();
       GC_ASSIGN_OR_RETURN(const bool queued, Commit(w, *d, *tree));

@@ -104,8 +104,21 @@ class CaseService {
     int fired = 0;  // of those, how many changed their case
   };
   Result<FireReport> FireDue(int limit);
+  // Retention: erases the personal data (description, address, subjects) of up to `limit`
+  // finished cases whose last change is `retention` or longer ago, each with a
+  // PERSONAL_DATA_MINIMISED event by "system". Returns how many were erased.
+  Result<int> MinimisePersonalData(Millis retention, int limit);
 
  private:
+  // Runs system commands — deadlines firing, retention — through the same write path as a
+  // user action, in one transaction; a case `applies` refuses (as it is now, inside the
+  // transaction) or that the table refuses as stale (FAILED_PRECONDITION) is skipped.
+  struct SystemCommand {
+    CaseId id = 0;
+    CommandRequest request;
+  };
+  Result<int> RunSystemCommands(const std::vector<SystemCommand>& commands,
+                                const std::function<bool(const Case&)>& applies);
   Result<Case> ReadInScope(StoreReader& reader, const Actor& actor, CaseId id,
                            const OrgTree& tree);
   void Warn(const std::vector<std::string>& warnings) const;

@@ -39,6 +39,7 @@ enum class EventAction {
   kSlaBreached,
   kResolveOverdue,
   kFollowUpOverdue,
+  kPersonalDataMinimised,
 };
 
 enum class Role {
@@ -104,7 +105,8 @@ GC_ENUM_NAMES(EventAction, {EventAction::kReported, "REPORTED"},
               {EventAction::kReassigned, "REASSIGNED"}, {EventAction::kSlaWarning, "SLA_WARNING"},
               {EventAction::kSlaBreached, "SLA_BREACHED"},
               {EventAction::kResolveOverdue, "RESOLVE_OVERDUE"},
-              {EventAction::kFollowUpOverdue, "FOLLOW_UP_OVERDUE"})
+              {EventAction::kFollowUpOverdue, "FOLLOW_UP_OVERDUE"},
+              {EventAction::kPersonalDataMinimised, "PERSONAL_DATA_MINIMISED"})
 GC_ENUM_NAMES(Role, {Role::kGridWorker, "GRID_WORKER"}, {Role::kGridLeader, "GRID_LEADER"},
               {Role::kFederationStaff, "FEDERATION_STAFF"},
               {Role::kDepartmentStaff, "DEPARTMENT_STAFF"},

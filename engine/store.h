@@ -146,6 +146,10 @@ class StoreReader {
   virtual Result<std::optional<TimePoint>> NextDeadline() = 0;
   // Open cases, and open cases whose response SLA was breached, across the whole store.
   virtual Result<CaseTotals> CountTotals() = 0;
+  // Up to `limit` finished cases (CLOSED, REJECTED, WITHDRAWN) last changed at or before
+  // `changed_before` that still hold personal data, by id.
+  virtual Result<std::vector<CaseId>> ListCasesToMinimise(TimePoint changed_before,
+                                                           int limit) = 0;
   // The outbox: what `sink` still owes that is due at `now`, oldest first.
   virtual Result<std::vector<OutboxEntry>> PendingDeliveries(const std::string& sink,
                                                              TimePoint now, int limit) = 0;

@@ -75,6 +75,11 @@ constexpr Transition kTable[] = {
   {S::kAssigned,   C::kEscalateAfterResponseBreach, kSystem,     S::kAssigned,   E::kEscalated,      kEscalation,          N::kOptional, O::kNothing, kAlone},
   {S::kAssigned,   C::kEscalateAfterResolveBreach,  kSystem,     S::kAssigned,   E::kEscalated,      kEscalation | F::kForgetResolveDue, N::kOptional, O::kNothing, kAlone},
   {S::kInProgress, C::kEscalateAfterResolveBreach,  kSystem,     S::kAssigned,   E::kEscalated,      kEscalation | F::kForgetResolveDue, N::kOptional, O::kNothing, kAlone},
+  // Retention ([privacy] minimise_after): a finished case's personal data is erased; the
+  // event records that it was, and by the chain, what it had committed to.
+  {S::kClosed,     C::kMinimisePersonalData, kSystem,             S::kClosed,     E::kPersonalDataMinimised, F::kErasePersonalData, N::kOptional, O::kNothing, kAlone},
+  {S::kRejected,   C::kMinimisePersonalData, kSystem,             S::kRejected,   E::kPersonalDataMinimised, F::kErasePersonalData, N::kOptional, O::kNothing, kAlone},
+  {S::kWithdrawn,  C::kMinimisePersonalData, kSystem,             S::kWithdrawn,  E::kPersonalDataMinimised, F::kErasePersonalData, N::kOptional, O::kNothing, kAlone},
 };
 
 }  // namespace

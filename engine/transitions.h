@@ -65,6 +65,7 @@ enum class Effect : std::uint32_t {
   kBreachFollowUp = 1 << 12,       // follow_up_overdue, follow-up clock stops
   kForgetResolveDue = 1 << 13,     // resolveDueTime cleared: the new unit's resolution
                                    // window starts when it accepts
+  kErasePersonalData = 1 << 14,    // description, address and subjects cleared (retention)
 };
 using Effects = FlagSet<Effect>;
 constexpr Effects operator|(Effect a, Effect b) { return Effects(a) | b; }

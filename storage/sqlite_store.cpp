@@ -141,6 +141,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   // FULL while migrating: each step is durable on its own.
   GC_RETURN_IF_ERROR(writer.Exec("PRAGMA synchronous = FULL"));
   GC_RETURN_IF_ERROR(writer.Exec("PRAGMA foreign_keys = ON"));
+  // What is deleted is zeroed where SQLite writes the page anyway (no extra I/O), so an
+  // erased envelope's ciphertext — which the data key would still open — does not linger in
+  // a page's free space. Defence in depth: tests/app/retention_test.cpp finds no trace of it
+  // with or without this.
+  GC_RETURN_IF_ERROR(writer.Exec("PRAGMA secure_delete = FAST"));
   GC_RETURN_IF_ERROR(
       writer.Exec("PRAGMA cache_size = -" + std::to_string(std::max(1, options.writer_cache_kib))));
   const std::int64_t mmap_bytes = std::max<std::int64_t>(0, options.writer_mmap_bytes);

@@ -22,6 +22,9 @@ engine::Result<std::vector<engine::CaseEvent>> ListEvents(Db& db, engine::CaseId
 // A subject_id_number filter needs `keys` (its keyed hash is what the store holds).
 engine::Result<engine::CasePage> ListCases(Db& db, const DataKeys* keys,
                                            const engine::CaseQuery& query);
+engine::Result<std::vector<engine::CaseId>> ListCasesToMinimise(Db& db,
+                                                               engine::TimePoint changed_before,
+                                                               int limit);
 engine::Result<std::optional<engine::CaseId>> FindCaseByRequestId(Db& db,
                                                                  const std::string& reporter_id,
                                                                  const std::string& request_id);
@@ -99,6 +102,10 @@ class SqliteReads : public Interface {
     return reads::NextDeadline(conn());
   }
   engine::Result<engine::CaseTotals> CountTotals() override { return reads::CountTotals(conn()); }
+  engine::Result<std::vector<engine::CaseId>> ListCasesToMinimise(engine::TimePoint changed_before,
+                                                                  int limit) override {
+    return reads::ListCasesToMinimise(conn(), changed_before, limit);
+  }
   engine::Result<std::vector<engine::OutboxEntry>> PendingDeliveries(const std::string& sink,
                                                                      engine::TimePoint now,
                                                                      int limit) override {

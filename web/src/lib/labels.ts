@@ -43,6 +43,7 @@ export const EVENT_LABEL: Record<string, string> = {
   WITHDRAWN: '撤回', COMMENTED: '评论', URGED: '督办', REASSIGNED: '转派',
   SLA_WARNING: '响应即将超时', SLA_BREACHED: '响应超时', RESOLVE_OVERDUE: '办理超期',
   FOLLOW_UP_OVERDUE: '回访超期',
+  PERSONAL_DATA_MINIMISED: '个人信息已按期删除',
 };
 
 // One button per command the server's table lists (engine/actions.def, generated into
