@@ -59,6 +59,7 @@ TEST_CASE("a version 2 file keeps its idempotency keys when they move onto the c
          "DROP TRIGGER access_log_no_delete;"
          "DROP TABLE session_revocations;"
          "DROP INDEX sessions_user;"
+         "DROP INDEX access_log_user;"
          "PRAGMA user_version = 2;");
 
   auto store = OpenStore(path);
