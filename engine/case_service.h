@@ -27,6 +27,21 @@ struct ListRequest {
   std::optional<CaseId> before_id;
 };
 
+// GET /v1/cases/{id}/accessLog: a page of who read one case.
+struct CaseAccessRequest {
+  int page_size = 50;
+  std::optional<AccessCursor> after;
+};
+
+// GET /v1/accessLog: a page of what one user read, `since` <= time < `until`.
+struct UserAccessRequest {
+  std::string user_id;
+  std::optional<TimePoint> since;
+  std::optional<TimePoint> until;
+  int page_size = 50;
+  std::optional<AccessCursor> after;
+};
+
 struct CreateResult {
   Case c;
   bool created = false;  // false: an earlier request with the same requestId made it
@@ -80,6 +95,13 @@ class CaseService {
   Result<Case> Get(const Actor& actor, CaseId id);
   Result<std::vector<CaseEvent>> Events(const Actor& actor, CaseId id);
   Result<CasePage> List(const Actor& actor, const ListRequest& request);
+  // Who read case `id`, newest first (case_access_log.cpp). NOT_FOUND like Get for a case
+  // the actor cannot read; PERMISSION_DENIED for one it can but that is no SUPERVISOR or
+  // ADMIN. Reading the log is itself recorded ("accessLog").
+  Result<AccessPage> CaseAccessLog(const Actor& actor, CaseId id, const CaseAccessRequest& request);
+  // What one user read, newest first: a SUPERVISOR sees the entries of cases in its scope,
+  // an ADMIN all; anyone else PERMISSION_DENIED.
+  Result<AccessPage> UserAccessLog(const Actor& actor, const UserAccessRequest& request);
   // Per-child-unit figures for `unit_id` (default: the actor's unit), which must lie within
   // the actor's own unit (PERMISSION_DENIED otherwise; ADMIN sees every unit).
   Result<StatsReport> Stats(const Actor& actor, const std::optional<std::string>& unit_id);

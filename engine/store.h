@@ -39,7 +39,24 @@ struct AccessRecord {
   std::string user_id;
   CaseId case_id = 0;
   TimePoint time{};
-  std::string what;  // "case", "events", ...
+  std::string what;  // "case", "events", "list", "accessLog"
+};
+
+// Where a page of the access log ends: the next page holds the entries older than this one
+// (by time, then by row id, as the log is listed newest first).
+struct AccessCursor {
+  TimePoint time{};
+  std::int64_t id = 0;
+  bool operator==(const AccessCursor&) const = default;
+};
+
+// One access-log row, with what a reader of the log needs to make sense of it.
+struct AccessEntry {
+  std::int64_t id = 0;  // the row's id
+  AccessRecord record;
+  std::string case_number;
+  // Who read, as the users table says now (no password hash); none for a deleted user.
+  std::optional<User> reader;
 };
 
 // Which cases a list may return; produced by scope.h so the rule lives in one place.
@@ -53,6 +70,22 @@ struct CaseScope {
   Kind kind = Kind::kAll;
   std::string unit_id;
   std::string user_id;
+};
+
+struct AccessQuery {
+  // Exactly one of these: one case's log, or one user's.
+  std::optional<CaseId> case_id;
+  std::optional<std::string> user_id;
+  CaseScope scope;                   // only entries of cases in this scope
+  std::optional<TimePoint> since;    // time >= since
+  std::optional<TimePoint> until;    // time < until
+  int page_size = 50;
+  std::optional<AccessCursor> after;  // paging: entries older than this one
+};
+
+struct AccessPage {
+  std::vector<AccessEntry> entries;  // newest first
+  std::optional<AccessCursor> next;  // set when more entries follow
 };
 
 // One disjunct of an INBOX filter: state == `state` and `field` == `unit_id`.
@@ -140,6 +173,9 @@ class StoreReader {
   // `unit_id`'s subtree. One entry per day, oldest first, zeros included.
   virtual Result<std::vector<DayCaseCounts>> CountCasesByDay(const std::string& unit_id,
                                                              TimePoint from, int days) = 0;
+  // Access-log entries of one case or one user, newest first (by time, then row id), with
+  // the case number and the reader's current user row; every filter a bound parameter.
+  virtual Result<AccessPage> ListAccess(const AccessQuery& query) = 0;
   // Deadlines due at or before `until`, oldest first, at most `limit`.
   virtual Result<std::vector<DueDeadline>> ListDueDeadlines(TimePoint until, int limit) = 0;
   // The earliest stored deadline, if any.

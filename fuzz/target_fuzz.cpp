@@ -40,7 +40,8 @@ bool IsKnownLabel(const std::string& label) {
   static const std::string_view kLabels[] = {
       "/healthz",   "/metrics",       "/v1/sessions",          "/v1/sessions/current",
       "/v1/cases",  "/v1/stats",      "/v1/stats:daily",       "/v1/orgUnits",
-      "/v1/stream", "/v1/cases/{id}", "/v1/cases/{id}/events", "/v1/cases/{id}/actions"};
+      "/v1/stream", "/v1/cases/{id}", "/v1/cases/{id}/events", "/v1/cases/{id}/actions",
+      "/v1/accessLog", "/v1/cases/{id}/accessLog"};
   for (const std::string_view known : kLabels) {
     if (label == known) return true;
   }
@@ -66,6 +67,19 @@ void FuzzQuery(const std::map<std::string, std::string>& query) {
     CheckErrorAnswer(days.status());
   } else if (*days) {
     Check(**days >= 1 && **days <= engine::kMaxStatsDays, "days stays in its range");
+  }
+  if (const auto token = query.find("pageToken"); token != query.end()) {
+    auto cursor = handlers::ParseAccessPageToken(token->second);
+    if (!cursor.ok()) {
+      CheckErrorAnswer(cursor.status());
+    } else if (*cursor) {
+      auto again = handlers::ParseAccessPageToken(handlers::AccessPageToken(**cursor));
+      Check(again.ok() && *again == *cursor, "an access-log page token the server issues parses");
+    }
+  }
+  for (const char* name : {"since", "until"}) {
+    auto time = handlers::TimeParam(query, name);
+    if (!time.ok()) CheckErrorAnswer(time.status());
   }
 }
 

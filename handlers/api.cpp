@@ -126,6 +126,7 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
   if (path == "/v1/stats:daily" && m == "GET") return GetDailyStats(call, caller);
   if (path == "/v1/orgUnits" && m == "GET") return ListOrgUnits(call, caller);
   if (path == "/v1/stream" && m == "GET") return OpenStream(call, caller);
+  if (path == "/v1/accessLog" && m == "GET") return ListUserAccessLog(call, caller);
   if (endpoint->kind == Endpoint::kUserRevokeSessions) {
     return RevokeUserSessions(call, caller, endpoint->id);
   }
@@ -145,6 +146,8 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, std::string* 
       return ListActions(call, caller, *id);
     case Endpoint::kCaseAction:
       return ActOnCase(call, caller, *id, endpoint->action);
+    case Endpoint::kCaseAccessLog:
+      return ListCaseAccessLog(call, caller, *id);
     case Endpoint::kOther:
     case Endpoint::kUserRevokeSessions:
       break;

@@ -1,6 +1,8 @@
 // Negotiation, rendering, error replies and query parsing shared by the endpoints.
 #include "handlers/api_support.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <charconv>
 
 namespace gridcare::handlers {
@@ -76,6 +78,51 @@ engine::Result<std::optional<engine::CaseId>> ParsePageToken(const std::string& 
     }
   }
   return engine::InvalidArgument("pageToken: not a token this server issued");
+}
+
+namespace {
+
+constexpr std::string_view kAccessTokenPrefix = "a1.";
+
+// A decimal number filling all of `text`, at least `min`.
+std::optional<std::int64_t> WholeNumber(std::string_view text, std::int64_t min) {
+  std::int64_t n = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size() || n < min) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+std::string AccessPageToken(const engine::AccessCursor& after) {
+  return std::string(kAccessTokenPrefix) + std::to_string(engine::ToUnixMillis(after.time)) +
+         "." + std::to_string(after.id);
+}
+
+engine::Result<std::optional<engine::AccessCursor>> ParseAccessPageToken(
+    const std::string& token) {
+  using Cursor = std::optional<engine::AccessCursor>;
+  if (token.empty()) return Cursor();
+  const std::string_view text(token);
+  const auto dot = text.find('.', kAccessTokenPrefix.size());
+  if (text.rfind(kAccessTokenPrefix, 0) == 0 && dot != std::string_view::npos) {
+    const auto time = WholeNumber(text.substr(kAccessTokenPrefix.size(),
+                                              dot - kAccessTokenPrefix.size()), 0);
+    const auto id = WholeNumber(text.substr(dot + 1), 1);
+    if (time && id) return Cursor(engine::AccessCursor{engine::FromUnixMillis(*time), *id});
+  }
+  return engine::InvalidArgument("pageToken: not a token this server issued");
+}
+
+engine::Result<std::optional<engine::TimePoint>> TimeParam(
+    const std::map<std::string, std::string>& query, const std::string& name) {
+  const auto it = query.find(name);
+  if (it == query.end() || it->second.empty()) return std::optional<engine::TimePoint>();
+  google::protobuf::Timestamp t;
+  if (!google::protobuf::util::TimeUtil::FromString(it->second, &t)) {
+    return engine::InvalidArgument(name + ": an RFC 3339 time, e.g. 2026-06-01T00:00:00Z");
+  }
+  return std::optional<engine::TimePoint>(FromProto(t));
 }
 
 engine::Result<engine::ListRequest> ParseListRequest(const std::map<std::string, std::string>& q) {

@@ -54,4 +54,13 @@ std::string PageToken(engine::CaseId before);
 // None for an empty token; INVALID_ARGUMENT for one this server did not issue.
 engine::Result<std::optional<engine::CaseId>> ParsePageToken(const std::string& token);
 
+// The access log's page tokens name the time and row id of the previous page's last entry.
+std::string AccessPageToken(const engine::AccessCursor& after);
+engine::Result<std::optional<engine::AccessCursor>> ParseAccessPageToken(const std::string& token);
+
+// An RFC 3339 time query parameter, e.g. since=2026-06-01T00:00:00Z; nullopt when absent
+// or empty, INVALID_ARGUMENT naming the parameter otherwise.
+engine::Result<std::optional<engine::TimePoint>> TimeParam(
+    const std::map<std::string, std::string>& query, const std::string& name);
+
 }  // namespace gridcare::handlers

@@ -240,6 +240,22 @@ v1::User ToProto(const engine::User& user) {
   return out;
 }
 
+v1::AccessLogEntry ToProto(const engine::AccessEntry& entry) {
+  v1::AccessLogEntry out;
+  out.set_user_id(entry.record.user_id);
+  if (entry.reader) {
+    out.set_username(entry.reader->username);
+    out.set_display_name(entry.reader->display_name);
+    out.set_role(ToProto(entry.reader->role));
+    out.set_unit_id(entry.reader->org_unit_id);
+  }
+  ToProto(entry.record.time, out.mutable_time());
+  out.set_what(entry.record.what);
+  out.set_case_id(std::to_string(entry.record.case_id));
+  out.set_case_number(entry.case_number);
+  return out;
+}
+
 v1::OrgUnit ToProto(const engine::OrgUnit& unit) {
   v1::OrgUnit out;
   out.set_id(unit.id);

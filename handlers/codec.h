@@ -8,6 +8,7 @@
 
 #include "engine/case.h"
 #include "engine/org_tree.h"
+#include "engine/store.h"
 #include "engine/status.h"
 #include "gridcare/v1/case.pb.h"
 #include "gridcare/v1/error.pb.h"
@@ -26,6 +27,8 @@ v1::CaseEvent ToProto(const engine::CaseEvent& event);
 // Never the password hash.
 v1::User ToProto(const engine::User& user);
 v1::OrgUnit ToProto(const engine::OrgUnit& unit);
+// The reader's name, role and unit only when the user still exists.
+v1::AccessLogEntry ToProto(const engine::AccessEntry& entry);
 
 void ToProto(engine::TimePoint time, google::protobuf::Timestamp* out);
 v1::Case::State ToProto(engine::CaseState state);

@@ -31,6 +31,8 @@ std::optional<HttpResponse> ActOnCase(Call& call, const Caller& caller, engine::
                                       const std::string& action);
 HttpResponse ListEvents(Call& call, const Caller& caller, engine::CaseId id);
 HttpResponse ListActions(Call& call, const Caller& caller, engine::CaseId id);
+HttpResponse ListCaseAccessLog(Call& call, const Caller& caller, engine::CaseId id);
+HttpResponse ListUserAccessLog(Call& call, const Caller& caller);
 
 HttpResponse ListOrgUnits(Call& call, const Caller& caller);
 

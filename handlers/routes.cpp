@@ -33,6 +33,7 @@ std::optional<Endpoint> FindEndpoint(const std::string& path) {
       {"/v1/stats", "GET, HEAD"},
       {"/v1/stats:daily", "GET, HEAD"},
       {"/v1/orgUnits", "GET, HEAD"},
+      {"/v1/accessLog", "GET, HEAD"},
       {"/v1/stream", "GET"},  // not HEAD: an answer to it would be a stream
   };
   for (const auto& [fixed, allow] : kFixed) {
@@ -73,6 +74,9 @@ std::optional<Endpoint> FindEndpoint(const std::string& path) {
   }
   if (sub == "/actions") {
     return Endpoint{"/v1/cases/{id}/actions", "GET, HEAD", Endpoint::kCaseActions, id, ""};
+  }
+  if (sub == "/accessLog") {
+    return Endpoint{"/v1/cases/{id}/accessLog", "GET, HEAD", Endpoint::kCaseAccessLog, id, ""};
   }
   return std::nullopt;
 }

@@ -12,7 +12,15 @@ namespace gridcare::handlers {
 
 // A path the API serves, with the methods it answers there.
 struct Endpoint {
-  enum Kind { kOther, kCase, kCaseEvents, kCaseActions, kCaseAction, kUserRevokeSessions };
+  enum Kind {
+    kOther,
+    kCase,
+    kCaseEvents,
+    kCaseActions,
+    kCaseAction,
+    kCaseAccessLog,
+    kUserRevokeSessions
+  };
   std::string label;       // the metrics route label: a fixed set, whatever paths clients send
   std::string_view allow;  // the Allow header of a 405, e.g. "GET, HEAD"
   Kind kind = kOther;

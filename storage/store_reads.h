@@ -37,6 +37,11 @@ engine::Result<std::optional<engine::Session>> FindSession(Db& db, const std::st
 engine::Result<std::vector<engine::SessionRevocation>> ListSessionRevocations(Db& db,
                                                                              std::int64_t after_id,
                                                                              int limit);
+// One case's or one user's access log, newest first; page_size is clamped to 1..200.
+engine::Result<engine::AccessPage> ListAccess(Db& db, const engine::AccessQuery& query);
+// SQLite's EXPLAIN QUERY PLAN of ListAccess's statement, one line per step: for tests that
+// hold the query to its indexes.
+engine::Result<std::string> ListAccessPlan(Db& db, const engine::AccessQuery& query);
 
 // User ids are INTEGER in the table and text in the engine; nullopt for non-numeric text.
 std::optional<std::int64_t> ParseUserId(const std::string& id);
@@ -84,6 +89,9 @@ class SqliteReads : public Interface {
   engine::Result<std::vector<engine::SessionRevocation>> ListSessionRevocations(
       std::int64_t after_id, int limit) override {
     return reads::ListSessionRevocations(conn(), after_id, limit);
+  }
+  engine::Result<engine::AccessPage> ListAccess(const engine::AccessQuery& query) override {
+    return reads::ListAccess(conn(), query);
   }
   engine::Result<std::vector<engine::UnitCaseCounts>> CountCasesByUnit(
       const std::vector<std::string>& unit_ids) override {

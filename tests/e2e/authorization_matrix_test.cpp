@@ -2,8 +2,8 @@
 // relative to a case (its unit, above, below, beside, another township, a department, its
 // reporter) against the real server, each answer compared with what the engine's transition
 // table says; then what each of those users sees of the same cases through lists, events,
-// statistics, the live stream and error messages. The oracle reads api.md's words for scope
-// and the table's `who` column, restated here, not the server's own checks.
+// statistics, the access log, the live stream and error messages. The oracle reads api.md's
+// words for scope and the table's `who` column, restated here, not the server's own checks.
 #include <google/protobuf/util/json_util.h>
 
 #include <catch2/catch.hpp>
@@ -21,6 +21,7 @@
 #include "gridcare/v1/stats.pb.h"
 #include "storage/sqlite_store.h"
 #include "tests/e2e/server_fixture.h"
+#include "tests/support/eventually.h"
 
 namespace gridcare::testing {
 namespace {
@@ -392,6 +393,22 @@ TEST_CASE("the authorization matrix: every role, action and scope relation answe
         CHECK(events.body == same);
       }
     }
+    // Who read a case: 404 outside scope as above, else only for a supervisor or admin.
+    const bool watches = u.role == Role::kSupervisor || u.role == Role::kAdmin;
+    for (const Facts& c : all) {
+      const bool can = readable.count(c.id) == 1;
+      const HttpReply log = m.Send(u, "GET", "/v1/cases/" + c.id + "/accessLog?pageSize=1");
+      CHECK(log.status == (!can ? 404 : watches ? 200 : 403));
+      if (!can) {
+        const HttpReply never = m.Send(u, "GET", "/v1/cases/999999/accessLog?pageSize=1");
+        std::string same = never.body;
+        if (const auto at = same.find("999999"); at != std::string::npos) same.replace(at, 6, c.id);
+        CHECK(log.body == same);
+      }
+    }
+    if (!watches) {
+      CHECK(m.Send(u, "GET", "/v1/accessLog?userId=" + m.user("gw111").id).status == 403);
+    }
     // Statistics: only over cases the user could read one by one.
     const HttpReply stats = m.Send(u, "GET", "/v1/stats");
     if (stats.status == 200) {
@@ -408,6 +425,36 @@ TEST_CASE("the authorization matrix: every role, action and scope relation answe
     } else {
       CHECK(stats.status == 403);
     }
+  }
+
+  // What one user read, as each supervisor and admin is shown it: exactly the cases of that
+  // user's reads it can read itself. gw111 has read every case by now (lists, events).
+  for (const auto& [name, u] : m.users()) {
+    if (u.role != Role::kSupervisor && u.role != Role::kAdmin) continue;
+    INFO(name);
+    std::set<std::string> readable;
+    for (const Facts& c : all) {
+      if (Readable(u, c, m.tree())) readable.insert(c.id);
+    }
+    std::set<std::string> shown;
+    const auto read_all = [&] {
+      shown.clear();
+      std::string token;
+      do {
+        const HttpReply r =
+            m.Send(u, "GET", "/v1/accessLog?pageSize=200&userId=" + m.user("gw111").id +
+                                 (token.empty() ? "" : "&pageToken=" + token));
+        REQUIRE(r.status == 200);
+        v1::ListAccessLogResponse page;
+        REQUIRE(google::protobuf::util::JsonStringToMessage(r.body, &page).ok());
+        for (const v1::AccessLogEntry& e : page.entries()) shown.insert(e.case_id());
+        token = page.next_page_token();
+      } while (!token.empty());
+      return shown == readable;
+    };
+    // Reads are written within a second or so of happening.
+    CHECK(Eventually(read_all));
+    for (const std::string& id : shown) CHECK(readable.count(id) == 1);
   }
 
   // The stream: each event only to those who can read the case as that event left it (its

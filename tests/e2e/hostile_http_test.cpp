@@ -340,6 +340,8 @@ TEST_CASE(
       {"GET", "/v1/cases/" + id + ":comment", 405, "POST"},
       {"POST", "/v1/cases/" + id + "/events", 405, "GET, HEAD"},
       {"DELETE", "/v1/cases/" + id + "/actions", 405, "GET, HEAD"},
+      {"POST", "/v1/cases/" + id + "/accessLog", 405, "GET, HEAD"},
+      {"DELETE", "/v1/accessLog", 405, "GET, HEAD"},
       {"POST", "/healthz", 405, "GET, HEAD"},
       {"DELETE", "/metrics", 405, "GET, HEAD"},
       // Unknown paths stay 404 whatever the method.

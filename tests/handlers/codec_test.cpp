@@ -7,6 +7,7 @@
 
 #include "engine/actions.h"
 #include "engine/case.h"
+#include "engine/store.h"
 
 namespace gridcare::handlers {
 namespace {
@@ -187,6 +188,31 @@ TEST_CASE("a case event round-trips, the REPORTED one with no fromState", "[hand
   auto back2 = FromProto(parsed2);
   REQUIRE(back2.ok());
   CHECK(*back2 == e);
+}
+
+TEST_CASE("an access-log entry names its reader as the users table has them, or by id alone",
+          "[handlers][access-log]") {
+  engine::AccessEntry e;
+  e.id = 7;
+  e.record = {"42", 1234, FromUnixMillis(1767225600123), "events"};
+  e.case_number = "NA-2026-000123";
+  e.reader = engine::User{"42", "zhang", "张三", engine::Role::kSupervisor, "T-02", "$argon2id$x"};
+  const std::string json = RenderMessage(ToProto(e), false);
+  for (const char* field : {R"("userId":"42")", R"("username":"zhang")", R"("displayName":"张三")",
+                            R"("role":"SUPERVISOR")", R"("unitId":"T-02")", R"("what":"events")",
+                            R"("caseId":"1234")", R"("caseNumber":"NA-2026-000123")",
+                            R"("time":"2026-01-01T00:00:00.123Z")"}) {
+    CHECK_THAT(json, Catch::Contains(field));
+  }
+  CHECK_THAT(json, !Catch::Contains("argon2id"));
+  // A deleted user: the id only; no empty name or ROLE_UNSPECIFIED standing in for one.
+  e.reader.reset();
+  const std::string orphan = RenderMessage(ToProto(e), false);
+  CHECK_THAT(orphan, Catch::Contains(R"("userId":"42")"));
+  CHECK_THAT(orphan, Catch::Contains(R"("what":"events")"));
+  for (const char* absent : {"username", "displayName", "role", "unitId"}) {
+    CHECK_THAT(orphan, !Catch::Contains(absent));
+  }
 }
 
 TEST_CASE("a user on the wire carries no password hash", "[handlers]") {

@@ -322,7 +322,8 @@ TEST_CASE("the migration chains an existing store so it verifies", "[storage]") 
   RawSql(f.path(), "DROP TRIGGER access_log_no_update; DROP TRIGGER access_log_no_delete;"
                    "DROP TABLE audit_chain; DROP TABLE session_revocations;"
                    "DROP INDEX sessions_user; DROP TABLE subject_ids;"
-                   "ALTER TABLE cases DROP COLUMN personal; PRAGMA user_version = 4;");
+                   "ALTER TABLE cases DROP COLUMN personal; DROP INDEX access_log_user;"
+                   "PRAGMA user_version = 4;");
   REQUIRE(f.Verify().empty());  // checked without the chain
   { auto store = OpenStore(f.path()); }
   CHECK(RawInt(f.path(), "SELECT count(*) FROM audit_chain") == 7 + 3);

@@ -61,6 +61,7 @@ TEST_CASE("a version 2 file keeps its idempotency keys when they move onto the c
          "DROP INDEX sessions_user;"
          "DROP TABLE subject_ids;"
          "ALTER TABLE cases DROP COLUMN personal;"
+         "DROP INDEX access_log_user;"
          "PRAGMA user_version = 2;");
 
   auto store = OpenStore(path);
