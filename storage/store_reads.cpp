@@ -110,15 +110,24 @@ void AddOverdue(WhereBuilder& w, engine::TimePoint at) {
       " OR (state = 'RESOLVED' AND follow_up_due_ms < " + t + "))");
 }
 
-Result<engine::User> ReadUser(const Stmt& stmt) {
+// The five user columns from `first` on: id, username, display_name, role, org_unit_id.
+Result<engine::User> ReadUserColumns(const Stmt& stmt, int first) {
   engine::User u;
-  u.id = std::to_string(stmt.Int(0));
-  u.username = stmt.Text(1);
-  u.display_name = stmt.Text(2);
-  auto role = engine::ParseEnum<engine::Role>(stmt.Text(3));
-  if (!role) return engine::DataLoss("user " + u.username + " has unknown role " + stmt.Text(3));
+  u.id = std::to_string(stmt.Int(first));
+  u.username = stmt.Text(first + 1);
+  u.display_name = stmt.Text(first + 2);
+  auto role = engine::ParseEnum<engine::Role>(stmt.Text(first + 3));
+  if (!role) {
+    return engine::DataLoss("user " + u.username + " has unknown role " + stmt.Text(first + 3));
+  }
   u.role = *role;
-  u.org_unit_id = stmt.Text(4);
+  u.org_unit_id = stmt.Text(first + 4);
+  return u;
+}
+
+// kUserSelect's row.
+Result<engine::User> ReadUser(const Stmt& stmt) {
+  GC_ASSIGN_OR_RETURN(engine::User u, ReadUserColumns(stmt, 0));
   u.password_hash = stmt.Text(5);
   return u;
 }
@@ -369,15 +378,8 @@ Result<engine::AccessPage> ListAccess(Db& db, const engine::AccessQuery& query) 
     e.id = stmt.Int(0);
     e.record = {stmt.Text(1), stmt.Int(2), engine::FromUnixMillis(stmt.Int(3)), stmt.Text(4)};
     e.case_number = stmt.Text(5);
-    if (!stmt.IsNull(6)) {
-      engine::User u;
-      u.id = std::to_string(stmt.Int(6));
-      u.username = stmt.Text(7);
-      u.display_name = stmt.Text(8);
-      auto role = engine::ParseEnum<engine::Role>(stmt.Text(9));
-      if (!role) return engine::DataLoss("user " + u.username + " has unknown role " + stmt.Text(9));
-      u.role = *role;
-      u.org_unit_id = stmt.Text(10);
+    if (!stmt.IsNull(6)) {  // the reader's user row, unless it was deleted
+      GC_ASSIGN_OR_RETURN(engine::User u, ReadUserColumns(stmt, 6));
       e.reader = std::move(u);
     }
     page.entries.push_back(std::move(e));
