@@ -61,12 +61,8 @@ int RunPrivacyRotate(const std::string& db_path, const std::string& config_path,
   if (!report.ok()) return Fail(report.status());
   std::cout << "privacy rotate: " << report->sealed_cases << " sealed case(s), "
             << report->resealed << " re-sealed under data key " << rotated->current_id() << "\n";
-  const std::int64_t left = report->sealed_cases - report->resealed -
-                            (report->was_by_key.count(rotated->current_id())
-                                 ? report->was_by_key.at(rotated->current_id())
-                                 : 0);
-  if (left > 0) {
-    std::cout << "privacy rotate: " << left
+  if (report->changed_meanwhile > 0) {
+    std::cout << "privacy rotate: " << report->changed_meanwhile
               << " case(s) changed meanwhile and keep their old key: run it again\n";
     return kExitError;
   }

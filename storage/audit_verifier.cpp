@@ -135,22 +135,20 @@ class CommitmentReader final : public PersonalReader {
   }
 };
 
+// Each "<field>.sealed" change as the field itself, holding its placeholder.
 std::vector<CaseEvent> WithPlaceholders(std::vector<CaseEvent> events) {
   for (CaseEvent& e : events) {
-    for (size_t i = 0; i < kSealedFieldCount; ++i) {
-      const std::string key = SealedChangeKey(kSealedFields[i]);
-      if (e.changes.find(key) != nullptr) {
-        engine::FieldMap changes;
-        for (const auto& [k, v] : e.changes) {
-          if (k == key) {
-            changes.insert_or_assign(std::string(kSealedFields[i]), Placeholder(i, v));
-          } else {
-            changes.insert_or_assign(k, v);
-          }
-        }
-        e.changes = std::move(changes);
+    engine::FieldMap changes;
+    for (const auto& [key, value] : e.changes) {
+      size_t i = 0;
+      while (i < kSealedFieldCount && key != SealedChangeKey(kSealedFields[i])) ++i;
+      if (i < kSealedFieldCount) {
+        changes.insert_or_assign(std::string(kSealedFields[i]), Placeholder(i, value));
+      } else {
+        changes.insert_or_assign(key, value);
       }
     }
+    e.changes = std::move(changes);
   }
   return events;
 }

@@ -87,7 +87,11 @@ Result<ResealReport> ResealPersonalData(const std::string& db_path, const DataKe
       update->BindText(1, *resealed).BindInt(2, r.id).BindText(3, r.personal);
       if (Status s = update->Run(); !s.ok()) return fail(s);
       // A row a server changed since it was read is left for the next run.
-      if (db.Changes() == 1) ++report.resealed;
+      if (db.Changes() == 1) {
+        ++report.resealed;
+      } else {
+        ++report.changed_meanwhile;
+      }
     }
     if (Status s = db.Exec("COMMIT"); !s.ok()) return fail(s);
     if (progress) progress(looked_at);

@@ -19,6 +19,7 @@ engine::Result<bool> HoldsSealedPersonalData(const std::string& db_path);
 struct ResealReport {
   std::int64_t sealed_cases = 0;         // cases holding sealed data
   std::int64_t resealed = 0;             // of them, moved to the current key by this run
+  std::int64_t changed_meanwhile = 0;    // left under an old key: a server changed the row
   std::map<int, std::int64_t> was_by_key;  // before this run: cases per data key id
 };
 

@@ -201,8 +201,8 @@ Result<engine::CasePage> ListCases(Db& db, const DataKeys* keys, const engine::C
 
 Result<std::vector<CaseId>> ListCasesToMinimise(Db& db, engine::TimePoint changed_before,
                                                 int limit) {
-  // A scan of the cases (a background pass, hourly; ~0.5 s per million cases when nothing is
-  // due): an index just for this would cost every write of every case.
+  // A scan of the cases (a background pass, hourly; not measured at scale): an index just
+  // for this would cost every write of every case.
   GC_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(
       "SELECT id FROM cases WHERE state IN ('CLOSED', 'REJECTED', 'WITHDRAWN') "
       "AND update_ms <= ?1 AND (personal != '' OR description != '' OR address != '' "

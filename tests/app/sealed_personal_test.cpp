@@ -234,6 +234,7 @@ TEST_CASE("rotation re-seals every case under a new key and the chain stays inta
   REQUIRE(report.ok());
   CHECK(report->sealed_cases == kCases);
   CHECK(report->resealed == kCases);
+  CHECK(report->changed_meanwhile == 0);
   CHECK(report->was_by_key == std::map<int, std::int64_t>{{1, kCases}});
   CHECK(last_progress == kCases);
   // A second run has nothing left to do.
